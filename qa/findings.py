@@ -1,0 +1,117 @@
+"""The one results model: every rule yields `Finding`s and every writer reads a `Report`.
+
+Nothing in here imports anything else of ours (see shared/HOUSE_STYLE.md).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")          # most severe first
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    """Is `severity` at or above `threshold` (error > warning > info)?"""
+    return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str                    # "missing-alt-text", "axe.image-alt"
+    severity: str                # error | warning | info, stamped by the engine from config
+    path: str                    # the page as the user named it (file path or URL)
+    line: int | None             # 1-based source line; None for page-level findings
+    column: int | None
+    message: str                 # 'image "chart.png" has no alt attribute'
+    selector: str | None = None  # CSS path to the element
+    snippet: str | None = None   # the element's outer HTML, shortened
+    impact: str | None = None    # axe's scale: minor | moderate | serious | critical
+    tags: tuple[str, ...] = ()   # ("wcag2a", "wcag111") or ("best-practice",)
+    help_url: str | None = None
+    # Rule-specific structured detail (reading-level's hardest sentences, axe's
+    # "needs review"...). Writers may show it; it never takes part in equality.
+    data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity that survives unrelated edits (no line numbers in it).
+
+        Built from the rule, the page, the element's selector and the element's
+        whitespace-folded snippet, so a baseline can recognise an old finding after
+        lines above it moved.
+        """
+        snippet = re.sub(r"\s+", " ", self.snippet or "").strip()
+        key = "\x1f".join((self.rule, self.path, self.selector or "", snippet,
+                           "" if self.selector or snippet else self.message))
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line or 0, self.column or 0, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "rule": self.rule, "severity": self.severity, "path": self.path,
+            "line": self.line, "column": self.column, "message": self.message,
+            "selector": self.selector, "snippet": self.snippet, "impact": self.impact,
+            "tags": list(self.tags), "help_url": self.help_url,
+            "fingerprint": self.fingerprint,
+        }
+        if self.data:
+            d["data"] = self.data
+        return d
+
+
+@dataclass
+class PageInfo:
+    """What the run learned about one page besides its findings."""
+    path: str
+    title: str | None = None
+    lang: str | None = None
+    encoding: str | None = None
+    # reading metrics, filled by reading-level: grade, flesch_reading_ease, words,
+    # sentences, formula, target, language, hardest (list of {text, line, grade}),
+    # skipped (why a page was not scored)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "title": self.title, "lang": self.lang,
+                "encoding": self.encoding, **_metrics_out(self.metrics)}
+
+
+def _metrics_out(m: dict[str, Any]) -> dict[str, Any]:
+    keys = ("grade", "flesch_reading_ease", "words", "sentences")
+    out = {k: m.get(k) for k in keys}
+    out["reading"] = {k: v for k, v in m.items() if k not in keys}
+    return out
+
+
+@dataclass
+class Report:
+    """Everything a writer needs: findings already filtered and sorted by the engine."""
+    tool: dict[str, str]                   # {"name": "qa", "version": "..."}
+    pages: list[PageInfo]
+    findings: list[Finding]
+    fail_on: str = "error"
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {summary, severity, help_url, docs}
+    meta: dict[str, Any] = field(default_factory=dict)  # browser/axe versions, site root, timings
+
+    def counts(self) -> dict[str, int]:
+        c = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            c[f.severity] += 1
+        return c
+
+    def summary(self) -> dict[str, Any]:
+        by_rule: dict[str, int] = {}
+        for f in self.findings:
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+        return {"pages": len(self.pages), "findings": len(self.findings),
+                **self.counts(), "by_rule": dict(sorted(by_rule.items())),
+                "fail_on": self.fail_on, "failed": self.failed}
+
+    @property
+    def failed(self) -> bool:
+        return any(at_least(f.severity, self.fail_on) for f in self.findings)

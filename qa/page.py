@@ -1,0 +1,211 @@
+"""A page: its bytes read in the right charset, parsed once with lxml, and the element
+helpers every rule shares (position, selector, snippet, finding)."""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+import lxml.html
+from lxml import etree
+
+from qa.findings import Finding
+
+SNIPPET_MAX = 240
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+@dataclass
+class Problem:
+    """Something wrong with the page itself rather than its content: becomes a finding
+    of an engine rule (`load-error`, `encoding-error`, `markup-error`)."""
+    rule: str
+    message: str
+    line: int | None = None
+
+
+def decode(data: bytes) -> tuple[str, str, list[Problem]]:
+    """Decode page bytes the way a browser would: BOM, then <meta charset>, then
+    UTF-8, then windows-1252 (the HTML standard's fallback for unlabelled pages)."""
+    problems: list[Problem] = []
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(data[len(bom):], enc, problems), enc, problems
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        label = m.group(1).decode("ascii", "replace").lower()
+        try:
+            enc = codecs.lookup(label).name
+        except LookupError:
+            problems.append(Problem("encoding-error",
+                                    f'unknown charset "{label}" declared; read as utf-8'))
+            enc = "utf-8"
+        if enc.startswith("utf-16"):       # HTML: a meta utf-16 means utf-8
+            enc = "utf-8"
+        return _decode_as(data, enc, problems), enc, problems
+    try:
+        return data.decode("utf-8"), "utf-8", problems
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        problems.append(Problem(
+            "encoding-error",
+            "page declares no charset and is not valid utf-8 "
+            f"(byte 0x{data[e.start]:02x} at line {line}); read as windows-1252", line))
+        return data.decode("cp1252", "replace"), "windows-1252", problems
+
+
+def _decode_as(data: bytes, enc: str, problems: list[Problem]) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        problems.append(Problem(
+            "encoding-error",
+            f"bytes that are not valid {enc} at line {line} were replaced", line))
+        return data.decode(enc, "replace")
+
+
+@dataclass
+class Page:
+    path: str                     # as the user named it: shown in every finding
+    url: str                      # site-relative posix path ("news/a.html"), or a URL
+    source: str
+    encoding: str = "utf-8"
+    site: Any = None              # qa.sources.Site: resolves links against the site
+    problems: list[Problem] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def tree(self) -> etree._Element:
+        parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
+        try:
+            root = lxml.html.document_fromstring(self.source, parser=parser)
+        except (etree.ParserError, ValueError):
+            root = lxml.html.document_fromstring("<html><body></body></html>")
+        for err in parser.error_log:
+            if "depth" in err.message.lower():
+                self.problems.append(Problem(
+                    "markup-error", "elements nested deeper than the parser's limit "
+                    f"({err.message.strip()}); content below that depth was not checked",
+                    err.line or None))
+                break
+        return root
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines()
+
+    @cached_property
+    def lang(self) -> str | None:
+        lang = self.tree.get("lang") or self.tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+        return lang.strip() if lang and lang.strip() else None
+
+    @cached_property
+    def title(self) -> str | None:
+        t = self.tree.find(".//title")
+        text = " ".join(t.text_content().split()) if t is not None else ""
+        return text or None
+
+    def elements(self, *tags: str) -> Iterator[etree._Element]:
+        """Elements in document order (comments and processing instructions left out)."""
+        for el in self.tree.iter(*tags) if tags else self.tree.iter():
+            if isinstance(el.tag, str):
+                yield el
+
+    # -- where an element is -------------------------------------------------------
+    @cached_property
+    def _positions(self) -> dict[Any, tuple[int, int]]:
+        """Start line and column of every element, matched to its `<tag` in the source.
+
+        lxml gives the line where a start tag *ends*; walk back to where it begins and
+        count same-named tags on that line to find the column."""
+        # keyed by the element proxies themselves: holding them keeps lxml from making new
+        # proxies (with new id()s) for the same nodes
+        pos: dict[Any, tuple[int, int]] = {}
+        seen: dict[tuple[int, str], int] = {}
+        lines = self.lines
+        for el in self.elements():
+            end = el.sourceline
+            if not end or end > len(lines) + 1:
+                continue
+            tag = el.tag.lower()
+            pat = re.compile(r"<" + re.escape(tag) + r"(?=[\s/>]|$)", re.I)
+            line = end
+            for cand in range(end, max(0, end - 20), -1):
+                if cand <= len(lines) and pat.search(lines[cand - 1]):
+                    line = cand
+                    break
+            k = seen.get((line, tag), 0)
+            seen[(line, tag)] = k + 1
+            col = 1
+            if line <= len(lines):
+                hits = [m.start() for m in pat.finditer(lines[line - 1])]
+                if hits:
+                    col = hits[min(k, len(hits) - 1)] + 1
+            pos[el] = (line, col)
+        return pos
+
+    def position(self, el) -> tuple[int | None, int | None]:
+        if el is None or not isinstance(el.tag, str):
+            return (getattr(el, "sourceline", None), None)
+        return self._positions.get(el, (el.sourceline, None))
+
+    @cached_property
+    def _id_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for el in self.tree.iter():
+            i = el.get("id") if isinstance(el.tag, str) else None
+            if i:
+                counts[i] = counts.get(i, 0) + 1
+        return counts
+
+    def selector(self, el) -> str:
+        """A CSS path to the element: short where a unique id allows, else nth-of-type steps."""
+        parts: list[str] = []
+        while el is not None and isinstance(el.tag, str):
+            i = el.get("id")
+            if i and _CSS_IDENT.match(i) and self._id_counts.get(i) == 1:
+                parts.append(f"#{i}")
+                break
+            tag = el.tag.lower()
+            parent = el.getparent()
+            if parent is None:
+                parts.append(tag)
+                break
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag.lower() == tag]
+            parts.append(tag if len(same) == 1 else f"{tag}:nth-of-type({same.index(el) + 1})")
+            el = parent
+        return " > ".join(reversed(parts))
+
+    @staticmethod
+    def snippet(el) -> str:
+        """The element's outer HTML, shortened to SNIPPET_MAX characters."""
+        if sum(1 for _ in el.iterdescendants()) < 40:
+            html = lxml.html.tostring(el, encoding="unicode", with_tail=False)
+        else:   # a big container: its start tag and the beginning of its text
+            attrs = "".join(f' {k}="{_attr(v)}"' for k, v in el.attrib.items())
+            html = f"<{el.tag}{attrs}>{(el.text or '').strip()[:80]}…"
+        html = " ".join(html.split())
+        return html if len(html) <= SNIPPET_MAX else html[:SNIPPET_MAX - 1] + "…"
+
+    def finding(self, el, message: str, *, line: int | None = None,
+                column: int | None = None, **extra) -> Finding:
+        """A finding about `el` on this page; the engine stamps rule and severity."""
+        if el is not None:
+            el_line, el_col = self.position(el)
+            line = line or el_line
+            column = column if column is not None else (el_col if line == el_line else None)
+            extra.setdefault("selector", self.selector(el))
+            extra.setdefault("snippet", self.snippet(el))
+        return Finding(rule="", severity="", path=self.path, line=line, column=column,
+                       message=message, **extra)
+
+
+def _attr(v: str) -> str:
+    return v.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -1,0 +1,139 @@
+"""Where pages come from: files and directories named on the command line, and the
+site they form (so links between pages resolve as they would on the web server)."""
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from qa.page import Page, Problem, decode
+
+PAGE_SUFFIXES = (".html", ".htm")
+INDEX_NAMES = ("index.html", "index.htm")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str           # as shown to the user
+    file: Path          # absolute
+    url: str            # site-relative posix path, no leading slash
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reference points, resolved against the site."""
+    kind: str           # "page" (same or other local file), "outside" (leaves the root),
+                        # "external" (another scheme or host), "special" (javascript:, data:...)
+    url: str = ""       # site-relative path of the target file
+    file: Path | None = None
+    fragment: str | None = None   # percent-decoded; None when the reference has no '#'
+    same_page: bool = False
+
+
+@dataclass
+class Site:
+    root: Path
+    urls: set[str] = field(default_factory=set)     # pages in this run
+
+    def resolve(self, page_url: str, ref: str) -> Target:
+        ref = ref.strip()
+        parts = urlsplit(ref)
+        if parts.scheme and parts.scheme.lower() not in ("http", "https") or \
+                (parts.scheme and not parts.netloc):
+            return Target("special")
+        if parts.netloc or ref.startswith("//"):
+            return Target("external")
+        fragment = unquote(parts.fragment) if "#" in ref else None
+        if not parts.path:
+            return Target("page", page_url, self.root / page_url, fragment, same_page=True)
+        base = "/" + page_url
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(parts.path))
+                                    if not parts.path.startswith("/") else unquote(parts.path))
+        if parts.path.endswith("/") and not joined.endswith("/"):
+            joined += "/"
+        if joined.startswith("/.."):            # normpath keeps leading '..' past the root
+            return Target("outside", joined)
+        rel = joined.lstrip("/")
+        file = self.root / rel if rel else self.root
+        if rel == "" or joined.endswith("/") or file.is_dir():
+            for name in INDEX_NAMES:
+                if (file / name).is_file():
+                    file = file / name
+                    break
+            else:
+                file = file / INDEX_NAMES[0]
+            rel = file.relative_to(self.root).as_posix()
+        return Target("page", rel, file, fragment, same_page=(rel == page_url))
+
+    def exists(self, target: Target) -> bool:
+        if target.url in self.urls:
+            return True
+        try:
+            return target.file is not None and target.file.exists()
+        except OSError:
+            return False
+
+
+def discover(paths: list[str], site_root: str | None = None,
+             exclude: tuple[str, ...] = ()) -> tuple[list[Source], Site, list[tuple[str, str]]]:
+    """The pages under `paths` (directories recurse into *.html/*.htm), in a stable order,
+    the site they form, and the paths that could not be read (path, reason)."""
+    missing: list[tuple[str, str]] = []
+    found: list[tuple[str, Path]] = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p, onerror=None):   # no symlinked dirs: no loops
+                dirnames.sort()
+                for name in sorted(filenames):
+                    if name.lower().endswith(PAGE_SUFFIXES):
+                        found.append((os.path.join(dirpath, name), Path(dirpath, name)))
+        elif p.exists() or p.is_symlink():
+            found.append((arg, p))
+        else:
+            missing.append((arg, "no such file or directory"))
+    if site_root:
+        root = Path(site_root).resolve()
+    else:
+        dirs = [Path(a).resolve() for a in paths if Path(a).is_dir()]
+        parents = dirs or [f.absolute().parent for _, f in found] or [Path.cwd()]
+        root = Path(os.path.commonpath([str(d) for d in parents]))
+    sources, seen = [], set()
+    for shown, f in found:
+        absf = f.absolute()
+        try:
+            url = Path(os.path.normpath(absf)).relative_to(root).as_posix()
+        except ValueError:
+            url = absf.name
+        if url in seen or any(Path(url).match(g) for g in exclude):
+            continue
+        seen.add(url)
+        sources.append(Source(shown, absf, url))
+    return sources, Site(root, {s.url for s in sources}), missing
+
+
+def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    """Read and decode a page. Never raises for a bad page: what went wrong is in
+    `page.problems`, and the page is empty so that rules have nothing to check."""
+    def failed(message: str) -> Page:
+        return Page(src.path, src.url, "", site=site, problems=[Problem("load-error", message)])
+    try:
+        size = src.file.stat().st_size
+        if size > max_bytes:
+            return failed(f"page is {size / 1048576:.1f} MiB, over the "
+                          f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+        data = src.file.read_bytes()
+    except FileNotFoundError:
+        return failed("page vanished before it could be read")
+    except OSError as e:
+        return failed(f"page could not be read: {e.strerror or e}")
+    if not data.strip():
+        return failed("page is empty")
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return failed("page is a binary file, not HTML")
+    text, enc, problems = decode(data)
+    return Page(src.path, src.url, text, encoding=enc, site=site, problems=problems)

@@ -1,0 +1,54 @@
+"""The rule registry. Every rule is one module, registered here by name.
+
+A rule module declares:
+
+    ID        kebab-case id, part of the public interface
+    SCOPE     "page": check(page, conf) yields findings for one parsed page;
+              "site": collect(page, conf) returns a small picklable table per page and
+                      check_site(site, tables, conf) yields findings once all pages are
+                      parsed (tables: {page url: table});
+              "engine": findings made by the engine itself (load problems, suppressions)
+    SEVERITY  default severity: error | warning | info
+    TAGS      WCAG tags, e.g. ("wcag2a", "wcag111")
+    CONF      option name -> type (or tuple of types); DEFAULT holds their defaults
+    WHY, FIX  plain language for editors: why it matters to people, how to fix it
+    HELP_URL  where to read more (optional)
+and its docstring is its documentation: first line the summary, and `Bad:`/`Good:`
+examples that the test suite lints.
+
+Findings are made with `page.finding(el, message)`; the engine stamps rule and severity.
+"""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+_MODULES = (
+    "broken_anchor", "broken_link", "placeholder_link",
+    "duplicate_heading", "empty_heading", "heading_order", "page_h1",
+    "missing_alt_text", "alt_text_quality", "reading_level",
+    "load_error", "encoding_error", "markup_error", "unused_suppression",
+)
+
+
+def _load() -> dict[str, ModuleType]:
+    mods = {}
+    for name in _MODULES:
+        mod = importlib.import_module(f"rules.{name}")
+        assert mod.ID.replace("-", "_") == name, (mod.ID, name)
+        mods[mod.ID] = mod
+    return mods
+
+
+RULES: dict[str, ModuleType] = _load()
+
+
+def summary(mod: ModuleType) -> str:
+    return (mod.__doc__ or "").strip().splitlines()[0].strip()
+
+
+def get(rule_id: str) -> ModuleType:
+    try:
+        return RULES[rule_id]
+    except KeyError:
+        raise KeyError(f'unknown rule "{rule_id}"') from None
