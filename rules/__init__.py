@@ -27,7 +27,7 @@ _MODULES = (
     "broken_anchor", "broken_link", "placeholder_link",
     "duplicate_heading", "empty_heading", "heading_order", "page_h1",
     "missing_alt_text", "alt_text_quality", "reading_level",
-    "load_error", "encoding_error", "markup_error", "unused_suppression",
+    "load_error", "encoding_error", "markup_error", "rule_error", "unused_suppression",
 )
 
 

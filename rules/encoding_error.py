@@ -1,7 +1,7 @@
 """Page bytes are not valid in the charset it declares (or UTF-8 when it declares none).
 
 Bad:
-    <meta charset="utf-8"> ... caf\xe9 (a Latin-1 byte in a UTF-8 page)
+    (a page that declares <meta charset="utf-8"> but holds Latin-1 bytes)
 Good:
     <!doctype html><html lang="en"><meta charset="utf-8"><title>Café</title><h1>Café</h1></html>
 """

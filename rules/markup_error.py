@@ -1,7 +1,7 @@
 """Markup the parser could not take whole, such as elements nested past its depth limit.
 
 Bad:
-    <div><div><div>... (thousands of nested elements)
+    (thousands of <div> elements nested inside each other)
 Good:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1></main></html>
 """

@@ -1,0 +1,224 @@
+"""Configuration: `[tool.qa]` in pyproject.toml or a `qa.toml`, validated against what the
+rules declare. A bad value is a `ConfigError` naming the key and the reason (exit 2)."""
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import rules
+from qa.findings import SEVERITIES
+
+BROWSER_KEYS = {"enabled": bool, "jobs": int, "chrome": str, "chromedriver": str,
+                "timeout": (int, float), "axe-script": str, "remote-url": str,
+                "tags": list, "rules": dict}
+TOP_KEYS = {"fail-on", "site-root", "exclude", "max-page-size", "jobs", "rules",
+            "overrides", "browser"}
+PREFIXES = ("axe",)          # families of rules named by prefix: "axe" covers "axe.*"
+
+
+class ConfigError(Exception):
+    def __init__(self, key: str, reason: str, source: str | None = None):
+        self.key, self.reason, self.source = key, reason, source
+        where = f" in {source}" if source else ""
+        super().__init__(f'config error{where}: "{key}": {reason}')
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    enabled: bool = True
+    severity: str | None = None             # None: the rule's default
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Config:
+    fail_on: str = "error"
+    site_root: str | None = None
+    exclude: tuple[str, ...] = ()
+    max_page_size: int = 10 * 1024 * 1024
+    jobs: int = 1
+    browser: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    overrides: list[tuple[tuple[str, ...], dict[str, RuleSetting]]] = field(default_factory=list)
+    source: str | None = None
+
+    @classmethod
+    def default(cls) -> "Config":
+        return cls()
+
+    # -- what applies to a page ----------------------------------------------------
+    def setting(self, rule_id: str, url: str = "") -> RuleSetting:
+        """The effective setting for a rule on a page: the most specific override glob
+        wins over the base table; `axe.x` falls back to the `axe` family entry."""
+        chain = [self.rules]
+        matching = [(max(len(p) for p in pats if fnmatch.fnmatch(url, p)), table)
+                    for pats, table in self.overrides if any(fnmatch.fnmatch(url, p) for p in pats)]
+        chain += [t for _, t in sorted(matching, key=lambda x: x[0])]
+        result = RuleSetting()
+        for table in chain:
+            for key in _family(rule_id):
+                if key in table:
+                    s = table[key]
+                    result = RuleSetting(s.enabled, s.severity or result.severity,
+                                         {**result.options, **s.options})
+        return result
+
+    def options(self, rule_id: str, url: str = "") -> dict[str, Any] | None:
+        """A rule's options for a page (defaults filled in), or None when it is off."""
+        s = self.setting(rule_id, url)
+        if not s.enabled:
+            return None
+        mod = rules.RULES.get(rule_id)
+        return {**(mod.DEFAULT if mod else {}), **s.options}
+
+    def severity(self, rule_id: str, default: str, url: str = "") -> str:
+        return self.setting(rule_id, url).severity or default
+
+
+def _family(rule_id: str) -> list[str]:
+    """Least to most specific names a setting for this rule may be filed under."""
+    parts = rule_id.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+# -- loading -----------------------------------------------------------------------
+def find_config(start: Path | None = None) -> Path | None:
+    """qa.toml, or a pyproject.toml with [tool.qa], walking up from `start`."""
+    d = (start or Path.cwd()).resolve()
+    for folder in (d, *d.parents):
+        if (folder / "qa.toml").is_file():
+            return folder / "qa.toml"
+        py = folder / "pyproject.toml"
+        if py.is_file():
+            try:
+                if "qa" in tomllib.loads(py.read_text("utf-8")).get("tool", {}):
+                    return py
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                pass
+    return None
+
+
+def load(path: str | Path | None = None, *, search: bool = True) -> Config:
+    if path is None and search:
+        path = find_config()
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+    except OSError as e:
+        raise ConfigError(str(path), f"cannot be read: {e.strerror or e}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(str(path), f"is not valid TOML: {e}") from None
+    table = doc.get("tool", {}).get("qa", {}) if path.name == "pyproject.toml" else doc
+    try:
+        return from_dict(table, base=path.parent, source=str(path))
+    except ConfigError as e:
+        raise ConfigError(e.key, e.reason, str(path)) from None
+
+
+def from_dict(table: dict[str, Any], base: Path | None = None, source: str | None = None) -> Config:
+    if not isinstance(table, dict):
+        raise ConfigError("tool.qa", "must be a table")
+    for key in table:
+        if key not in TOP_KEYS:
+            raise ConfigError(key, f"unknown key; expected one of {', '.join(sorted(TOP_KEYS))}")
+    cfg = Config(source=source)
+    if "fail-on" in table:
+        cfg.fail_on = _severity("fail-on", table["fail-on"])
+    if "site-root" in table:
+        root = _typed("site-root", table["site-root"], str)
+        cfg.site_root = str((base / root) if base else Path(root))
+    if "exclude" in table:
+        cfg.exclude = tuple(_str_list("exclude", table["exclude"]))
+    if "max-page-size" in table:
+        cfg.max_page_size = _positive("max-page-size", table["max-page-size"])
+    if "jobs" in table:
+        cfg.jobs = _positive("jobs", table["jobs"])
+    if "browser" in table:
+        cfg.browser = _browser(table["browser"])
+    cfg.rules = _rules("rules", table.get("rules", {}))
+    for i, ov in enumerate(_typed("overrides", table.get("overrides", []), list)):
+        key = f"overrides[{i}]"
+        ov = _typed(key, ov, dict)
+        extra = set(ov) - {"paths", "rules"}
+        if extra:
+            raise ConfigError(f"{key}.{sorted(extra)[0]}", 'unknown key; expected "paths" or "rules"')
+        if "paths" not in ov:
+            raise ConfigError(f"{key}.paths", "is required: a list of globs")
+        cfg.overrides.append((tuple(_str_list(f"{key}.paths", ov["paths"])),
+                              _rules(f"{key}.rules", ov.get("rules", {}))))
+    return cfg
+
+
+def _rules(key: str, table: Any) -> dict[str, RuleSetting]:
+    out = {}
+    for rid, value in _typed(key, table, dict).items():
+        k = f"{key}.{rid}"
+        mod = rules.RULES.get(rid)
+        if mod is None and not (rid in PREFIXES or rid.split(".")[0] in PREFIXES and "." in rid):
+            raise ConfigError(k, f'unknown rule "{rid}" (see `qa rules`)')
+        if isinstance(value, bool):
+            out[rid] = RuleSetting(enabled=value)
+        elif isinstance(value, str):
+            out[rid] = RuleSetting(severity=_severity(k, value))
+        elif isinstance(value, dict):
+            opts = dict(value)
+            enabled = _typed(f"{k}.enabled", opts.pop("enabled", True), bool)
+            sev = _severity(f"{k}.severity", opts.pop("severity")) if "severity" in opts else None
+            conf = getattr(mod, "CONF", {}) if mod else {}
+            for name, v in opts.items():
+                if name not in conf:
+                    known = ", ".join(sorted(conf)) or "none"
+                    raise ConfigError(f"{k}.{name}", f'unknown option "{name}" for rule "{rid}" '
+                                      f"(options: severity, enabled, {known})")
+                _typed(f"{k}.{name}", v, conf[name])
+            out[rid] = RuleSetting(enabled, sev, opts)
+        else:
+            raise ConfigError(k, "expected true/false, a severity, or a table of options")
+    return out
+
+
+def _browser(value: Any) -> dict[str, Any]:
+    table = _typed("browser", value, dict)
+    for k, v in table.items():
+        if k not in BROWSER_KEYS:
+            raise ConfigError(f"browser.{k}", f"unknown key; expected one of {', '.join(sorted(BROWSER_KEYS))}")
+        _typed(f"browser.{k}", v, BROWSER_KEYS[k])
+    if "jobs" in table:
+        _positive("browser.jobs", table["jobs"])
+    return {"enabled": False, **table}
+
+
+_TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",
+               str: "a string", list: "a list", dict: "a table"}
+
+
+def _typed(key: str, value: Any, types) -> Any:
+    types = types if isinstance(types, tuple) else (types,)
+    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if not ok:
+        want = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+        raise ConfigError(key, f"expected {want}, got {value!r}")
+    return value
+
+
+def _severity(key: str, value: Any) -> str:
+    if value not in SEVERITIES:
+        raise ConfigError(key, f"expected one of {', '.join(SEVERITIES)}, got {value!r}")
+    return value
+
+
+def _positive(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(key, f"expected a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _str_list(key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(key, f"expected a list of strings, got {value!r}")
+    return value

@@ -1,0 +1,210 @@
+"""The runner: sources -> pages -> rules -> findings -> Report.
+
+Per-page work (`check_page`) is a plain function of picklable inputs that returns plain
+data, so it runs the same in this process or in `--jobs N` worker processes; site rules
+then join the small per-page tables once; the browser run (if asked) comes last."""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import rules
+from qa import __version__, sources, suppress
+from qa.config import Config
+from qa.findings import Finding, PageInfo, Report
+
+ENGINE_RULES = ("load-error", "encoding-error", "markup-error", "rule-error")
+
+
+class UsageError(Exception):
+    """Bad input named on the command line (exit 2)."""
+
+
+@dataclass
+class PageResult:
+    url: str
+    info: PageInfo
+    findings: list[Finding]
+    tables: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[suppress.Suppression] = field(default_factory=list)
+
+
+def stamp(f: Finding, rule_id: str, config: Config, url: str, default: str | None = None) -> Finding | None:
+    """Give a rule's finding its id, severity from config, tags and help; None when the
+    rule is turned off for this page."""
+    setting = config.setting(rule_id, url)
+    if not setting.enabled:
+        return None
+    mod = rules.RULES.get(rule_id)
+    sev = setting.severity or default or (mod.SEVERITY if mod else "warning")
+    if f.data and f.data.get("severity") == "info":     # a rule's note, never a defect
+        sev = "info"
+    return dataclasses.replace(
+        f, rule=rule_id, severity=sev,
+        tags=f.tags or (tuple(mod.TAGS) if mod else ()),
+        help_url=f.help_url or (getattr(mod, "HELP_URL", None) if mod else None))
+
+
+def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageResult:
+    """Load one page and run every page rule on it; collect site rules' tables."""
+    page = sources.load(src, site, config.max_page_size)
+    found: list[Finding] = []
+    tables: dict[str, Any] = {}
+    sups: list[suppress.Suppression] = []
+    if page.source:
+        page.tree                                   # parse once; records depth problems
+        for rid, mod in rules.RULES.items():
+            if mod.SCOPE not in ("page", "site"):
+                continue
+            conf = config.options(rid, src.url)
+            if conf is None:
+                continue
+            try:
+                if mod.SCOPE == "page":
+                    found += [s for f in mod.check(page, conf)
+                              if (s := stamp(f, rid, config, src.url))]
+                else:
+                    tables[rid] = mod.collect(page, conf)
+            except Exception as e:  # noqa: BLE001 - one rule's bug must not cost the run
+                where = traceback.extract_tb(e.__traceback__)[-1]
+                f = Finding("", "", src.path, None, None,
+                            f'rule "{rid}" failed: {type(e).__name__}: {e} '
+                            f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
+                found += [s for s in [stamp(f, "rule-error", config, src.url)] if s]
+        try:
+            sups = suppress.collect(page)
+        except RecursionError:
+            sups = []
+    for p in page.problems:
+        f = Finding("", "", src.path, p.line, None, p.message)
+        found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
+    info = PageInfo(src.path, page.title if page.source else None,
+                    page.lang if page.source else None, page.encoding, dict(page.metrics))
+    return PageResult(src.url, info, found, tables, sups)
+
+
+def _check_many(args: tuple) -> list[PageResult]:
+    batch, site, config = args
+    return [check_page(s, site, config) for s in batch]
+
+
+def run(paths: list[str], config: Config | None = None,
+        progress: Callable[[int, int], None] | None = None) -> Report:
+    config = config or Config.default()
+    srcs, site, missing = sources.discover(paths, config.site_root, config.exclude)
+    if missing:
+        raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
+    if not srcs:
+        raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}")
+    results = _check_all(srcs, site, config, progress)
+    by_path = {r.info.path: r for r in results}
+    by_url = {r.url: r for r in results}
+    findings = [f for r in results for f in r.findings]
+
+    for rid, mod in rules.RULES.items():
+        if mod.SCOPE != "site":
+            continue
+        tables = {r.url: r.tables[rid] for r in results if rid in r.tables}
+        if not tables:
+            continue
+        for f in mod.check_site(site, tables, config.options(rid) or mod.DEFAULT):
+            url = by_path[f.path].url if f.path in by_path else ""
+            if (s := stamp(f, rid, config, url)):
+                findings.append(s)
+
+    meta: dict[str, Any] = {"site_root": str(site.root)}
+    if config.browser.get("enabled"):
+        findings = _browser(results, site, config, findings, meta)
+
+    kept: list[Finding] = []
+    for r in results:
+        own = [f for f in findings if f.path == r.info.path]
+        kept += suppress.apply(own, r.suppressions)
+        kept += [s for f in suppress.unused(r.suppressions, r.info.path,
+                                            lambda name, u=r.url: _ran(name, u, config))
+                 if (s := stamp(f, "unused-suppression", config, r.url))]
+    kept += [f for f in findings if f.path not in by_path]
+    kept.sort(key=Finding.sort_key)
+    return Report(tool={"name": "qa", "version": __version__},
+                  pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
+                  rules=_rule_docs(kept), meta=meta)
+
+
+def _check_all(srcs, site, config, progress) -> list[PageResult]:
+    total, done, results = len(srcs), 0, []
+    if config.jobs <= 1 or total < 2:
+        for s in srcs:
+            results.append(check_page(s, site, config))
+            done += 1
+            if progress:
+                progress(done, total)
+        return results
+    size = max(1, min(32, total // (config.jobs * 4) or 1))
+    batches = [srcs[i:i + size] for i in range(0, total, size)]
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(config.jobs, mp_context=ctx) as pool:
+        for batch in pool.map(_check_many, [(b, site, config) for b in batches]):
+            results += batch          # map keeps input order: output identical to --jobs 1
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    return results
+
+
+def _ran(name: str, url: str, config: Config) -> bool:
+    """Did the rule (or family) a suppression names run on this page?"""
+    if name == "axe" or name.startswith("axe."):
+        return bool(config.browser.get("enabled")) and config.setting(name, url).enabled
+    return name in rules.RULES and config.options(name, url) is not None
+
+
+def _browser(results, site, config, findings, meta):
+    """Run axe-core on every page and fold its findings in (issue: browser run)."""
+    from qa import browser            # selenium is only imported when asked for
+    opts = browser.BrowserOptions.from_config(config.browser)
+    recheck: dict[str, set[str]] = {}
+    for f in findings:
+        if f.rule == "broken-anchor" and f.data and f.data.get("same_page"):
+            url = next((r.url for r in results if r.info.path == f.path), None)
+            if url:
+                recheck.setdefault(url, set()).add(f.data["fragment"])
+    by_url = {r.url: r for r in results}
+    run = browser.run_browser([(r.info.path, r.url) for r in results], site.root, opts,
+                              recheck=recheck,
+                              load_page=lambda url: sources.load(
+                                  sources.Source(by_url[url].info.path, site.root / url, url), site))
+    meta.update(run.meta)
+    out = []
+    for f in findings:
+        url = next((r.url for r in results if r.info.path == f.path), None)
+        if f.rule == "broken-anchor" and f.data and f.data.get("same_page") and \
+                f.data["fragment"] in run.rendered_fragments.get(url, ()):
+            # HTML: the target exists once scripts run, so the link works in a browser
+            f = dataclasses.replace(f, severity="info", message=f.message +
+                                    " (found only in the rendered page: created by a script)")
+        out.append(f)
+    for f in run.findings:
+        url = next((r.url for r in results if r.info.path == f.path), "")
+        if (s := stamp(f, f.rule, config, url, default=f.severity)):
+            out.append(s)
+    return out
+
+
+def _rule_docs(findings: list[Finding]) -> dict[str, dict[str, Any]]:
+    """What the writers say about each rule that has findings (and every rule of ours)."""
+    docs: dict[str, dict[str, Any]] = {}
+    for rid, mod in rules.RULES.items():
+        docs[rid] = {"summary": rules.summary(mod), "severity": mod.SEVERITY,
+                     "why": getattr(mod, "WHY", ""), "fix": getattr(mod, "FIX", ""),
+                     "help_url": getattr(mod, "HELP_URL", None), "tags": list(mod.TAGS)}
+    for f in findings:
+        if f.rule not in docs:
+            d = f.data or {}
+            docs[f.rule] = {"summary": d.get("help", f.rule), "severity": f.severity,
+                            "why": d.get("description", ""), "fix": d.get("fix", ""),
+                            "help_url": f.help_url, "tags": list(f.tags)}
+    return docs
