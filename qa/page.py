@@ -178,8 +178,9 @@ class Page:
             if parent is None:
                 parts.append(tag)
                 break
-            same = [c for c in parent if isinstance(c.tag, str) and c.tag.lower() == tag]
-            parts.append(tag if len(same) == 1 else f"{tag}:nth-of-type({same.index(el) + 1})")
+            before = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
+            alone = before == 0 and next(el.itersiblings(el.tag), None) is None
+            parts.append(tag if alone else f"{tag}:nth-of-type({before + 1})")
             el = parent
         return " > ".join(reversed(parts))
 

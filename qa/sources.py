@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -13,6 +14,7 @@ from qa.page import Page, Problem, decode
 PAGE_SUFFIXES = (".html", ".htm")
 INDEX_NAMES = ("index.html", "index.htm")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ASCII_WS = " \t\n\r\f"
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,16 @@ class Site:
         fragment = unquote(parts.fragment) if "#" in ref else None
         if not parts.path:
             return Target("page", page_url, self.root / page_url, fragment, same_page=True)
-        base = "/" + page_url
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(parts.path))
-                                    if not parts.path.startswith("/") else unquote(parts.path))
+        if parts.path.startswith("/"):
+            joined = posixpath.normpath(unquote(parts.path))    # URL: "/.." stays at the root
+        else:
+            rel = posixpath.normpath(posixpath.join(posixpath.dirname(page_url),
+                                                    unquote(parts.path)))
+            if rel == ".." or rel.startswith("../"):
+                return Target("outside", rel)
+            joined = "/" if rel == "." else "/" + rel
         if parts.path.endswith("/") and not joined.endswith("/"):
             joined += "/"
-        if joined.startswith("/.."):            # normpath keeps leading '..' past the root
-            return Target("outside", joined)
         rel = joined.lstrip("/")
         file = self.root / rel if rel else self.root
         if rel == "" or joined.endswith("/") or file.is_dir():
@@ -75,6 +80,26 @@ class Site:
             return target.file is not None and target.file.exists()
         except OSError:
             return False
+
+
+def clean(ref: str) -> str:
+    # URL standard: tabs and newlines are removed, surrounding spaces stripped
+    return re.sub(r"[\t\n\r]", "", ref).strip(ASCII_WS + "\x00")
+
+
+def document_base(page) -> str | None:
+    """The site-relative URL that relative references on `page` resolve against: the
+    page's own, or that of its first `<base href>` (HTML: only the first one counts).
+    None when the references are not local files: the base is on another host, or the
+    page was fetched from a server."""
+    if page.site is None or "://" in page.url:
+        return None
+    href = next((clean(b.get("href")) for b in page.elements("base")
+                 if b.get("href") is not None), "")
+    target = page.site.resolve(page.url, href) if href else None
+    if target is None or target.kind in ("special", "outside"):   # HTML: data:, javascript:
+        return page.url                                              # bases are ignored
+    return None if target.kind == "external" else target.url
 
 
 def discover(paths: list[str], site_root: str | None = None,

@@ -1,0 +1,100 @@
+"""A link to a part of a page (`#section`) that the page does not have.
+
+A fragment link jumps to the element whose `id` (or an `<a name>`) matches. When no
+element matches, the browser stays at the top of the page and the visitor has to hunt
+for the section. Checked on the same page and on other local pages; `#` and `#top`
+always go to the top of the page (HTML standard) and are fine. Ids inside a
+`<template>` do not count: that content is not part of the page until a script adds it.
+
+Bad:
+    <!doctype html><html lang="en"><title>Visiting</title><main><h1>Visiting</h1>
+    <p><a href="#parking">Parking</a></p></main></html>
+Good:
+    <!doctype html><html lang="en"><title>Visiting</title><main><h1>Visiting</h1>
+    <p><a href="#parking">Parking</a></p><h2 id="parking">Parking</h2></main></html>
+"""
+from __future__ import annotations
+
+from qa.findings import Finding
+from qa.names import shorten
+from qa.sources import PAGE_SUFFIXES, Source, clean, document_base, load
+
+ID = "broken-anchor"
+SCOPE = "site"
+SEVERITY = "error"
+TAGS = ("best-practice",)
+CONF: dict = {}
+DEFAULT: dict = {}
+WHY = ("A link that promises a section but lands at the top of the page leaves visitors, "
+       "and especially screen reader users, searching for what they came for.")
+FIX = ("Make the part after # match the id of the section you mean (ids are case-sensitive), "
+       "or add that id to the section's heading.")
+HELP_URL = "https://html.spec.whatwg.org/multipage/browsing-the-web.html#scroll-to-fragid"
+
+
+def anchor_targets(page) -> set[str]:
+    """Ids, and names of `<a name>`, that a fragment can jump to (HTML: "find a potential
+    indicated element"); template content is inert, so it is left out."""
+    found = page.tree.xpath("//*[@id][not(ancestor::template)]/@id"
+                            " | //a[@name][not(ancestor::template)]/@name")
+    return {str(v) for v in found}
+
+
+def _is_found(fragment: str, raw: str, ids) -> bool:
+    # a text fragment (#:~:text=) is a directive for the browser, not part of the id
+    fragment, raw = fragment.split(":~:")[0], raw.split(":~:")[0]
+    # HTML: "" and "top" (ASCII case-insensitive) scroll to the top of the document
+    return fragment == "" or fragment.lower() == "top" or raw in ids or fragment in ids
+
+
+def collect(page, conf) -> dict:
+    """Plain data for check_site: this page's anchors and the fragment links that may be
+    broken (same-page links already found are dropped here)."""
+    ids = anchor_targets(page)
+    table = {"path": page.path, "url": page.url, "loaded": bool(page.source),
+             "ids": sorted(ids), "refs": []}
+    base = document_base(page)
+    for el in page.elements("a", "area") if base is not None else ():
+        href = clean(el.get("href") or "")
+        if "#" not in href:
+            continue
+        target = page.site.resolve(base, href)
+        raw = href.split("#", 1)[1]
+        if target.kind != "page" or target.fragment is None or \
+                (target.url == page.url and _is_found(target.fragment, raw, ids)):
+            continue
+        f = page.finding(el, "")
+        table["refs"].append({"line": f.line, "column": f.column, "selector": f.selector,
+                              "snippet": f.snippet, "url": target.url,
+                              "fragment": target.fragment, "raw": raw})
+    return table
+
+
+def check_site(site, tables, conf):
+    ids = {t["url"]: set(t["ids"]) if t["loaded"] else None for t in tables.values()}
+
+    def ids_of(url: str):
+        if url not in ids:      # a local page outside this run: parse it once
+            file = site.root / url
+            ids[url] = None
+            if url.lower().endswith(PAGE_SUFFIXES) and file.is_file():
+                page = load(Source(url, file, url), site)
+                if page.source:
+                    ids[url] = anchor_targets(page)
+        return ids[url]
+
+    for table in tables.values():
+        for ref in table["refs"]:
+            found = ids_of(ref["url"])
+            # no such page (broken-link reports it) or not HTML (a PDF's #page=2)
+            if found is None or _is_found(ref["fragment"], ref["raw"], found):
+                continue
+            where = ("on this page" if ref["url"] == table["url"]
+                     else f'in "{ref["url"]}"')
+            yield Finding(rule="", severity="", path=table["path"], line=ref["line"],
+                          column=ref["column"], selector=ref["selector"],
+                          snippet=ref["snippet"],
+                          message=f'fragment "#{shorten(ref["fragment"])}" not found {where}',
+                          # the browser run re-checks same-page targets made by scripts
+                          data={"fragment": ref["fragment"], "target": ref["url"],
+                                "same_page": ref["url"] == table["url"]})
