@@ -162,7 +162,8 @@ def content_name(el, seen: frozenset = frozenset(), *, _labelledby: bool = False
     for child in el:
         if isinstance(child.tag, str) and not is_hidden(child) and \
                 child.tag.lower() not in ("script", "style", "template", "noscript"):
-            parts.append(" " + accessible_name(child, seen | {id(el)}, _labelledby=_labelledby) + " ")
+            name = accessible_name(child, seen | {id(el)}, _labelledby=_labelledby)
+            parts.append(f" {name} ")
         parts.append(child.tail or "")
     return norm("".join(parts))
 

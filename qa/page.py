@@ -178,11 +178,26 @@ class Page:
             if parent is None:
                 parts.append(tag)
                 break
-            before = sum(1 for _ in el.itersiblings(el.tag, preceding=True))
-            alone = before == 0 and next(el.itersiblings(el.tag), None) is None
-            parts.append(tag if alone else f"{tag}:nth-of-type({before + 1})")
+            nth, alone = self._nth_of_type(parent, el)
+            parts.append(tag if alone else f"{tag}:nth-of-type({nth})")
             el = parent
         return " > ".join(reversed(parts))
+
+    def _nth_of_type(self, parent, el) -> tuple[int, bool]:
+        """(1-based index among same-tag siblings, is it the only one): each parent's
+        children are indexed once, so many findings under one crowded parent stay linear."""
+        cache = self.__dict__.setdefault("_nth_cache", {})
+        if parent not in cache:
+            index, totals = {}, {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    t = child.tag.lower()
+                    totals[t] = totals.get(t, 0) + 1
+                    index[child] = (totals[t], t)
+            cache[parent] = (index, totals)
+        index, totals = cache[parent]
+        nth, t = index[el]
+        return nth, totals[t] == 1
 
     @staticmethod
     def snippet(el) -> str:
