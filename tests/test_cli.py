@@ -1,0 +1,117 @@
+"""The command line, through a real subprocess: every exit code, formats, config errors."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Visiting hours'
+         '</title></head><body><main><h1>Visiting hours</h1><p>Come any day from nine to five.'
+         '</p></main></body></html>')
+DIRTY = CLEAN.replace("<p>", '<p><img src="ward.png"><a href="#">Read more</a> ')
+
+
+def qa(*args, cwd=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "qa", *map(str, args)], cwd=cwd or ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def site(tmp_path):
+    (tmp_path / "clean.html").write_text(CLEAN)
+    (tmp_path / "dirty.html").write_text(DIRTY)
+    (tmp_path / "ward.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return tmp_path
+
+
+def test_version():
+    r = qa("--version")
+    assert r.returncode == 0 and r.stdout.startswith("qa 0.")
+
+
+def test_rules_lists_every_rule():
+    import rules
+    r = qa("rules")
+    assert r.returncode == 0
+    for rid, mod in rules.RULES.items():
+        assert any(line.split()[:2] == [rid, mod.SEVERITY] for line in r.stdout.splitlines()), rid
+
+
+def test_exit_0_when_clean(site):
+    r = qa("check", site / "clean.html", cwd=site)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip().endswith("in 1 page")
+
+
+def test_exit_1_with_errors_and_compiler_style_lines(site):
+    r = qa("check", site / "dirty.html", cwd=site)
+    assert r.returncode == 1, r.stderr
+    lines = r.stdout.splitlines()
+    assert any(l.startswith(f"{site / 'dirty.html'}:1:") and " error missing-alt-text " in l for l in lines)
+    assert any(" error placeholder-link " in l for l in lines)
+
+
+def test_fail_on_threshold(site, tmp_path):
+    (site / "qa.toml").write_text('[rules]\nmissing-alt-text = "info"\nplaceholder-link = "warning"\n')
+    assert qa("check", site / "dirty.html", cwd=site).returncode == 0
+    assert qa("check", "--fail-on", "warning", site / "dirty.html", cwd=site).returncode == 1
+
+
+def test_exit_2_for_usage_errors(site):
+    assert qa("check", site / "nope.html", cwd=site).returncode == 2
+    assert qa("check", "--format", "yaml", site, cwd=site).returncode == 2
+    assert qa("check", "--format", "json,text", site, cwd=site).returncode == 2   # needs --out-dir
+    assert qa("frobnicate", cwd=site).returncode == 2
+    empty = site / "empty"
+    empty.mkdir()
+    r = qa("check", empty, cwd=site)
+    assert r.returncode == 2 and "no HTML pages" in r.stderr
+
+
+@pytest.mark.parametrize("toml, key", [
+    ('[rules]\nreading-level = { target-grade = "eight" }\n', "rules.reading-level.target-grade"),
+    ('[rules]\nno-such-rule = false\n', "rules.no-such-rule"),
+    ('[rules]\nreading-level = { max = 3 }\n', "rules.reading-level.max"),
+    ('fail-on = "fatal"\n', "fail-on"),
+    ('colour = true\n', "colour"),
+    ('[rules\n', "qa.toml"),
+])
+def test_exit_2_for_config_errors_names_key_and_reason(site, toml, key):
+    (site / "qa.toml").write_text(toml)
+    r = qa("check", site / "clean.html", cwd=site)
+    assert r.returncode == 2
+    assert key in r.stderr and "config error" in r.stderr, r.stderr
+
+
+def test_config_in_pyproject_found_walking_up(site):
+    (site / "pyproject.toml").write_text('[tool.qa]\n[tool.qa.rules]\nmissing-alt-text = false\n'
+                                         'placeholder-link = false\n')
+    sub = site / "deeper" / "still"
+    sub.mkdir(parents=True)
+    assert qa("check", site / "dirty.html", cwd=sub).returncode == 0
+    assert qa("check", "--no-config", site / "dirty.html", cwd=sub).returncode == 1
+
+
+def test_json_to_file_and_out_dir(site):
+    out = site / "r.json"
+    r = qa("check", "--format", "json", "-o", out, site / "dirty.html", cwd=site)
+    assert r.returncode == 1 and r.stdout == ""
+    doc = json.loads(out.read_text())
+    assert doc["schema"] == 1 and doc["summary"]["failed"] is True
+    r = qa("check", "--format", "text,json", "--out-dir", site / "out", site, cwd=site)
+    assert r.returncode == 1
+    assert (site / "out" / "report.json").is_file() and (site / "out" / "report.txt").is_file()
+    assert "reports in" in r.stderr
+
+
+def test_jobs_output_identical(site):
+    for i in range(6):
+        (site / f"p{i}.html").write_text(DIRTY.replace("Visiting hours", f"Page {i}"))
+    one = qa("check", "--format", "json", "--jobs", "1", site, cwd=site)
+    two = qa("check", "--format", "json", "--jobs", "2", site, cwd=site)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout

@@ -1,0 +1,139 @@
+"""Bad input costs a page, never the run: each case becomes a finding for its page and the
+other pages are still reported. Plus random bytes and random markup through every rule."""
+import os
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from helpers import check
+from qa import sources
+from qa.runner import check_page
+
+GOOD = ('<!doctype html><html lang="en"><title>Fine</title><main><h1>Fine</h1>'
+        '<img src="nope.png"></main></html>')
+
+
+def rules_on(report, path):
+    return {f.rule for f in report.findings if f.path == str(path)}
+
+
+@pytest.mark.parametrize("name, data, rule", [
+    ("empty.html", b"", "load-error"),
+    ("blank.html", b"  \n\t\n", "load-error"),
+    ("binary.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "load-error"),
+    ("latin1.html", '<html lang="fr"><meta charset="utf-8"><title>Caf\xe9</title><h1>Caf\xe9</h1></html>'
+     .encode("latin-1"), "encoding-error"),
+    ("unlabelled.html", '<html lang="fr"><title>\xe9t\xe9</title><h1>\xe9t\xe9</h1></html>'
+     .encode("latin-1"), "encoding-error"),
+    ("badcharset.html", b'<html><meta charset="klingon"><title>x</title><h1>x</h1></html>', "encoding-error"),
+    ("deep.html", b"<html><body>" + b"<div>" * 10000 + b"deep" + b"</div>" * 10000 + b"</body></html>",
+     "markup-error"),
+])
+def test_bad_page_is_a_finding_and_others_are_reported(tmp_path, name, data, rule):
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.html").write_text(GOOD)
+    report = check(tmp_path)
+    assert rule in rules_on(report, tmp_path / name)
+    assert "missing-alt-text" in rules_on(report, tmp_path / "good.html")
+    assert len(report.pages) == 2
+
+
+def test_broken_markup_still_checked(tmp_path):
+    (tmp_path / "broken.html").write_text('<html lang="en"><title>x</title><h1>News<p><img src=a.png <b><i>x</b>'
+                                          '<table><td><a href="#">more</a>')
+    report = check(tmp_path)
+    assert {"missing-alt-text", "placeholder-link"} <= rules_on(report, tmp_path / "broken.html")
+
+
+def test_utf16_and_bom_pages_are_decoded(tmp_path):
+    html = '<!doctype html><html lang="en"><title>Café</title><h1>Café</h1><img src="x.png"></html>'
+    (tmp_path / "u16.html").write_bytes(b"\xff\xfe" + html.encode("utf-16-le"))
+    (tmp_path / "bom.html").write_bytes(b"\xef\xbb\xbf" + html.encode("utf-8"))
+    report = check(tmp_path)
+    assert {p.encoding for p in report.pages} == {"utf-16-le", "utf-8"}
+    assert all(p.title == "Café" for p in report.pages)
+    assert not {"load-error", "encoding-error"} & {f.rule for f in report.findings}
+
+
+def test_fifty_megabyte_page_is_a_finding(tmp_path):
+    with open(tmp_path / "huge.html", "wb") as fh:
+        fh.write(b"<html><body>")
+        fh.truncate(50 * 1024 * 1024)
+    (tmp_path / "good.html").write_text(GOOD)
+    report = check(tmp_path)
+    msgs = [f.message for f in report.findings if f.path == str(tmp_path / "huge.html")]
+    assert any("50.0 MiB" in m and "max-page-size" in m for m in msgs)
+    assert "missing-alt-text" in rules_on(report, tmp_path / "good.html")
+
+
+def test_symlink_loop_and_dangling_link(tmp_path):
+    os.symlink("loop.html", tmp_path / "loop.html")
+    os.symlink("missing-target.html", tmp_path / "dangling.html")
+    os.symlink(".", tmp_path / "selfdir")           # a directory loop: not followed
+    (tmp_path / "good.html").write_text(GOOD)
+    report = check(tmp_path)
+    assert "load-error" in rules_on(report, tmp_path / "loop.html")
+    assert "load-error" in rules_on(report, tmp_path / "dangling.html")
+    assert len(report.pages) == 3
+
+
+def test_file_vanishing_mid_run(tmp_path):
+    for i in range(40):
+        (tmp_path / f"p{i:02}.html").write_text(GOOD)
+    victim = tmp_path / "p39.html"
+    srcs, site, _ = sources.discover([str(tmp_path)])
+    victim.unlink()              # discovered, then gone before it is read
+    results = [check_page(s, site, __import__("qa.config").config.Config()) for s in srcs]
+    last = results[-1]
+    assert [f.rule for f in last.findings] == ["load-error"]
+    assert "vanished" in last.findings[0].message
+    assert all("missing-alt-text" in {f.rule for f in r.findings} for r in results[:-1])
+
+
+def test_unreadable_file(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    p = tmp_path / "secret.html"
+    p.write_text(GOOD)
+    p.chmod(0)
+    assert "load-error" in rules_on(check(tmp_path), p)
+
+
+markup = st.recursive(
+    st.sampled_from(["text", "Back to top", "", "&amp;", "é", "<", "\x00", "\ud7ff"]),
+    lambda inner: st.builds(
+        lambda tag, attrs, kids: f"<{tag}{attrs}>{''.join(kids)}</{tag}>",
+        st.sampled_from(["div", "p", "h1", "h2", "h4", "a", "img", "main", "nav", "svg", "figure",
+                         "figcaption", "area", "map", "input", "button", "article", "script", "title"]),
+        st.sampled_from(["", ' href="#"', ' href="#x"', ' id="x"', ' alt=""', ' alt="image of x"',
+                         ' src="a.png"', ' role="img"', ' aria-labelledby="x"', ' lang="es"',
+                         ' href="javascript:void(0)"', ' srcset="a.png 1x, , b.png 2x"',
+                         ' data-qa-ignore="missing-alt-text"', ' type="image"', ' name="x"',
+                         ' href="/../../x"', ' href="%zz#%E0%A4"', ' aria-level="9"']),
+        st.lists(inner, max_size=4)),
+    max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=markup)
+def test_random_markup_never_escapes(tmp_path_factory, body):
+    d = tmp_path_factory.mktemp("m")
+    (d / "page.html").write_text(f"<!-- qa: disable heading-order -->{body}", encoding="utf-8",
+                                 errors="surrogatepass")
+    report = check(d)
+    assert len(report.pages) == 1
+    assert "rule-error" not in {f.rule for f in report.findings}, \
+        [f.message for f in report.findings if f.rule == "rule-error"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600))
+def test_random_bytes_never_escape(tmp_path_factory, data):
+    d = tmp_path_factory.mktemp("b")
+    (d / "page.html").write_bytes(data)
+    report = check(d)
+    assert len(report.pages) == 1
+    assert "rule-error" not in {f.rule for f in report.findings}, \
+        [f.message for f in report.findings if f.rule == "rule-error"]
