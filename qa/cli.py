@@ -111,8 +111,9 @@ def _check(args) -> int:
             with open(out / w.EXT, "w", encoding="utf-8", newline="\n") as fh:
                 w.write(report, fh)
         s = report.summary()
-        print(f"qa: {s['findings']} problems ({s['error']} errors, {s['warning']} warnings, "
-              f"{s['info']} info) in {s['pages']} pages; reports in {out}/: "
+        print(f"qa: {_plural(s['findings'], 'problem')} ({_plural(s['error'], 'error')}, "
+              f"{_plural(s['warning'], 'warning')}, {s['info']} info) in "
+              f"{_plural(s['pages'], 'page')}; reports in {out}/: "
               + ", ".join(reports.writer(f).EXT for f in formats), file=sys.stderr)
     elif args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
@@ -120,6 +121,10 @@ def _check(args) -> int:
     else:
         reports.writer(formats[0]).write(report, sys.stdout)
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _progress():

@@ -18,6 +18,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
+_XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -84,9 +85,14 @@ class Page:
     @cached_property
     def tree(self) -> etree._Element:
         parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
+        # lxml refuses str input with an XML declaration (XHTML pages such as PostgreSQL's
+        # docs): blank it out, keeping lines and columns where they were
+        text = _XML_DECL.sub(lambda m: " " * len(m.group()), self.source, count=1)
         try:
-            root = lxml.html.document_fromstring(self.source, parser=parser)
-        except (etree.ParserError, ValueError):
+            root = lxml.html.document_fromstring(text, parser=parser)
+        except (etree.ParserError, ValueError) as e:
+            if text.strip():
+                self.problems.append(Problem("load-error", f"page could not be parsed: {e}"))
             root = lxml.html.document_fromstring("<html><body></body></html>")
         for err in parser.error_log:
             if "depth" in err.message.lower():

@@ -136,8 +136,14 @@ def discover(paths: list[str], site_root: str | None = None,
         if url in seen or any(Path(url).match(g) for g in exclude):
             continue
         seen.add(url)
-        sources.append(Source(shown, absf, url))
+        sources.append(Source(_printable(shown), absf, _printable(url)))
     return sources, Site(root, {s.url for s in sources}), missing
+
+
+def _printable(name: str) -> str:
+    """A file name as text every writer can print: bytes that are not UTF-8 (kept by
+    Python as lone surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
