@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 _WS = re.compile(r"\s+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
 _VISIBLE_STYLE = re.compile(r"visibility\s*:\s*visible", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # elements whose name may come from their content (accname: "name from content")
 _NAME_FROM_CONTENT = {"a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "summary",
@@ -25,6 +28,12 @@ _GLOBAL_ARIA = ("aria-atomic", "aria-busy", "aria-controls", "aria-current",
                 "aria-invalid", "aria-keyshortcuts", "aria-label", "aria-labelledby",
                 "aria-live", "aria-owns", "aria-relevant", "aria-roledescription")
 _FOCUSABLE_TAGS = {"button", "select", "textarea", "iframe", "summary"}
+
+
+# lxml's HTML parser lower-cases tag names
+_HEADING_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 "
+    "or self::h6 or @role]")
 
 
 def norm(text: str | None) -> str:
@@ -50,7 +59,7 @@ def is_hidden_in_tree(el) -> bool:
     while el is not None and isinstance(el.tag, str):
         style = el.get("style", "")
         if el.get("hidden") is not None or el.get("aria-hidden", "").strip().lower() == "true" \
-                or re.search(r"display\s*:\s*none", style, re.I) or _tag(el) == "template":
+                or _DISPLAY_NONE.search(style) or _tag(el) == "template":
             return True
         if not shown and _HIDDEN_STYLE.search(style):
             return True
@@ -171,11 +180,10 @@ def content_name(el, seen: frozenset = frozenset(), *, _labelledby: bool = False
 def headings(root):
     """(element, level) for every heading under `root` that assistive technology sees,
     in document order."""
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            level = heading_level(el)
-            if level and not is_hidden_in_tree(el):
-                yield el, level
+    for el in _HEADING_CANDIDATES(root):      # one XPath pass, in document order
+        level = heading_level(el)
+        if level and not is_hidden_in_tree(el):
+            yield el, level
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -18,6 +18,7 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
+_TAG_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
 _XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -126,41 +127,46 @@ class Page:
 
     # -- where an element is -------------------------------------------------------
     @cached_property
-    def _positions(self) -> dict[Any, tuple[int, int]]:
-        """Start line and column of every element, matched to its `<tag` in the source.
+    def _tag_columns(self) -> dict[tuple[int, str], list[int]]:
+        """(line, tag name) -> columns of every `<tag` in the source, scanned once."""
+        tags: dict[tuple[int, str], list[int]] = {}
+        for n, text in enumerate(self.lines, 1):
+            if "<" in text:
+                for m in _TAG_OPEN.finditer(text):
+                    tags.setdefault((n, m.group(1).lower()), []).append(m.start() + 1)
+        return tags
 
-        lxml gives the line where a start tag *ends*; walk back to where it begins and
-        count same-named tags on that line to find the column."""
+    def _positions(self, tag: str) -> dict[Any, tuple[int, int]]:
+        """Start line and column of every `tag` element, matched to its `<tag` in the
+        source; worked out per tag name on first use, since findings touch few names.
+
+        lxml gives the line where a start tag *ends*; walk back to the nearest line that
+        has such a tag, and count same-named tags on that line to find the column."""
+        cache = self.__dict__.setdefault("_pos_cache", {})
+        if tag in cache:
+            return cache[tag]
+        tags = self._tag_columns
         # keyed by the element proxies themselves: holding them keeps lxml from making new
         # proxies (with new id()s) for the same nodes
         pos: dict[Any, tuple[int, int]] = {}
-        seen: dict[tuple[int, str], int] = {}
-        lines = self.lines
-        for el in self.elements():
+        seen: dict[int, int] = {}
+        for el in self.tree.iter(tag):
             end = el.sourceline
-            if not end or end > len(lines) + 1:
+            if not end:
                 continue
-            tag = el.tag.lower()
-            pat = re.compile(r"<" + re.escape(tag) + r"(?=[\s/>]|$)", re.I)
-            line = end
-            for cand in range(end, max(0, end - 20), -1):
-                if cand <= len(lines) and pat.search(lines[cand - 1]):
-                    line = cand
-                    break
-            k = seen.get((line, tag), 0)
-            seen[(line, tag)] = k + 1
-            col = 1
-            if line <= len(lines):
-                hits = [m.start() for m in pat.finditer(lines[line - 1])]
-                if hits:
-                    col = hits[min(k, len(hits) - 1)] + 1
-            pos[el] = (line, col)
+            name = tag.lower()
+            line = next((c for c in range(end, max(0, end - 20), -1) if (c, name) in tags), end)
+            cols = tags.get((line, name))
+            k = seen.get(line, 0)
+            seen[line] = k + 1
+            pos[el] = (line, cols[min(k, len(cols) - 1)] if cols else 1)
+        cache[tag] = pos
         return pos
 
     def position(self, el) -> tuple[int | None, int | None]:
         if el is None or not isinstance(el.tag, str):
             return (getattr(el, "sourceline", None), None)
-        return self._positions.get(el, (el.sourceline, None))
+        return self._positions(el.tag).get(el, (el.sourceline, None))
 
     @cached_property
     def _id_counts(self) -> dict[str, int]:

@@ -52,7 +52,7 @@ def check(page, conf):
             continue
         kind = _control(el)
         if kind:
-            if is_hidden_in_tree(el) or accessible_name(el):
+            if accessible_name(el) or is_hidden_in_tree(el):     # cheapest test first
                 continue
             images = [i for i in el.iterdescendants()
                       if isinstance(i.tag, str) and (_is_image(i) or i.tag.lower() == "svg")
@@ -60,7 +60,7 @@ def check(page, conf):
             done.update(images)
             yield page.finding(el, _control_message(el, kind, images))
         elif _is_image(el):
-            if is_hidden_in_tree(el) or is_decorative(el) or accessible_name(el):
+            if is_decorative(el) or accessible_name(el) or is_hidden_in_tree(el):
                 continue
             yield page.finding(el, _image_message(el))
 
