@@ -148,7 +148,6 @@ def _progress():
 def _list_rules() -> int:
     width = max(len(r) for r in rules.RULES)
     for rid, mod in rules.RULES.items():
-        print(f"{rid:<{width}}  {mod.SEVERITY:<7}  {rules.summary(mod)}")
-    print(f"{'axe.*':<{width}}  {'impact':<7}  axe-core's rules, with --browser "
-          "(critical/serious: error, moderate: warning, minor: info)")
+        sev = "impact" if mod.SCOPE == "browser" else mod.SEVERITY   # axe.*: by axe's impact
+        print(f"{rid:<{width}}  {sev:<7}  {rules.summary(mod)}")
     return EXIT_OK

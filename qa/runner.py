@@ -166,6 +166,10 @@ def _browser(results, site, config, findings, meta):
     """Run axe-core on every page and fold its findings in (issue: browser run)."""
     from qa import browser            # selenium is only imported when asked for
     opts = browser.BrowserOptions.from_config(config.browser)
+    # `"axe.region" = false` in [rules] means axe does not run that rule at all
+    for rid, setting in config.rules.items():
+        if rid.startswith("axe.") and not setting.enabled:
+            opts.axe_rules.setdefault(rid[4:], False)
     recheck: dict[str, set[str]] = {}
     for f in findings:
         if f.rule == "broken-anchor" and f.data and f.data.get("same_page"):

