@@ -11,6 +11,7 @@ from typing import Any, Iterator
 import lxml.html
 from lxml import etree
 
+from qa import names
 from qa.findings import Finding
 
 SNIPPET_MAX = 240
@@ -19,6 +20,8 @@ _META_CHARSET = re.compile(
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 _TAG_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
+_RAW_TEXT = re.compile(r"<!--.*?-->|(?<=<script)[^>]*>.*?(?=</script)|(?<=<style)[^>]*>.*?(?=</style)",
+                       re.S | re.I)
 _XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -119,6 +122,12 @@ class Page:
         text = " ".join(t.text_content().split()) if t is not None else ""
         return text or None
 
+    @cached_property
+    def headings(self) -> list[tuple[Any, int]]:
+        """(element, level) of every heading assistive technology sees, in order; shared
+        by the heading rules."""
+        return list(names.headings(self.tree))
+
     def elements(self, *tags: str) -> Iterator[etree._Element]:
         """Elements in document order (comments and processing instructions left out)."""
         for el in self.tree.iter(*tags) if tags else self.tree.iter():
@@ -127,39 +136,47 @@ class Page:
 
     # -- where an element is -------------------------------------------------------
     @cached_property
-    def _tag_columns(self) -> dict[tuple[int, str], list[int]]:
-        """(line, tag name) -> columns of every `<tag` in the source, scanned once."""
-        tags: dict[tuple[int, str], list[int]] = {}
-        for n, text in enumerate(self.lines, 1):
-            if "<" in text:
-                for m in _TAG_OPEN.finditer(text):
-                    tags.setdefault((n, m.group(1).lower()), []).append(m.start() + 1)
+    def _tag_starts(self) -> dict[str, list[tuple[int, int]]]:
+        """tag name -> (line, column) of every `<tag` in the source, in order; tags
+        inside comments and raw text (script, style...) are masked out first."""
+        src = _RAW_TEXT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), self.source)
+        tags: dict[str, list[tuple[int, int]]] = {}
+        line, line_start, pos = 1, 0, 0
+        for m in _TAG_OPEN.finditer(src):
+            start = m.start()
+            nl = src.count("\n", pos, start)        # lines passed since the last tag
+            if nl:
+                line += nl
+                line_start = src.rfind("\n", pos, start) + 1
+            pos = start
+            tags.setdefault(m.group(1).lower(), []).append((line, start - line_start + 1))
         return tags
 
     def _positions(self, tag: str) -> dict[Any, tuple[int, int]]:
-        """Start line and column of every `tag` element, matched to its `<tag` in the
-        source; worked out per tag name on first use, since findings touch few names.
+        """Start line and column of every `tag` element, worked out per tag name on first
+        use, since findings touch few names.
 
-        lxml gives the line where a start tag *ends*; walk back to the nearest line that
-        has such a tag, and count same-named tags on that line to find the column."""
+        Elements and their `<tag` in the source come in the same order; lxml gives the
+        line where a start tag *ends*, so an element takes the next unused `<tag` at or
+        before that line (within 20 lines). Elements the parser implied (no tag in the
+        source) keep lxml's line."""
         cache = self.__dict__.setdefault("_pos_cache", {})
         if tag in cache:
             return cache[tag]
-        tags = self._tag_columns
+        starts = self._tag_starts.get(tag.lower(), [])
         # keyed by the element proxies themselves: holding them keeps lxml from making new
         # proxies (with new id()s) for the same nodes
         pos: dict[Any, tuple[int, int]] = {}
-        seen: dict[int, int] = {}
+        i = 0
         for el in self.tree.iter(tag):
             end = el.sourceline
             if not end:
                 continue
-            name = tag.lower()
-            line = next((c for c in range(end, max(0, end - 20), -1) if (c, name) in tags), end)
-            cols = tags.get((line, name))
-            k = seen.get(line, 0)
-            seen[line] = k + 1
-            pos[el] = (line, cols[min(k, len(cols) - 1)] if cols else 1)
+            while i < len(starts) and starts[i][0] < end - 20:
+                i += 1
+            if i < len(starts) and starts[i][0] <= end:
+                pos[el] = starts[i]
+                i += 1
         cache[tag] = pos
         return pos
 
@@ -171,10 +188,8 @@ class Page:
     @cached_property
     def _id_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for el in self.tree.iter():
-            i = el.get("id") if isinstance(el.tag, str) else None
-            if i:
-                counts[i] = counts.get(i, 0) + 1
+        for i in self.tree.xpath("//@id"):
+            counts[str(i)] = counts.get(str(i), 0) + 1
         return counts
 
     def selector(self, el) -> str:

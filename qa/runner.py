@@ -202,6 +202,8 @@ def _rule_docs(findings: list[Finding]) -> dict[str, dict[str, Any]]:
     """What the writers say about each rule that has findings (and every rule of ours)."""
     docs: dict[str, dict[str, Any]] = {}
     for rid, mod in rules.RULES.items():
+        if mod.SCOPE == "browser":        # a family; its members come with their findings
+            continue
         docs[rid] = {"summary": rules.summary(mod), "severity": mod.SEVERITY,
                      "why": getattr(mod, "WHY", ""), "fix": getattr(mod, "FIX", ""),
                      "help_url": getattr(mod, "HELP_URL", None), "tags": list(mod.TAGS)}

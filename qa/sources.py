@@ -2,6 +2,7 @@
 site they form (so links between pages resolve as they would on the web server)."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -40,8 +41,23 @@ class Site:
     root: Path
     urls: set[str] = field(default_factory=set)     # pages in this run
 
+    # resolutions and file checks already made: a site's pages share most of their links
+    _resolved: dict = field(default_factory=dict, repr=False, compare=False)
+    _exists: dict = field(default_factory=dict, repr=False, compare=False)
+
     def resolve(self, page_url: str, ref: str) -> Target:
+        """Where `ref`, written on the page at `page_url`, points."""
         ref = ref.strip()
+        if ref[:1] in ("#", "?", ""):        # no path: this very page
+            return self._resolve(page_url, ref)
+        key = (posixpath.dirname(page_url), ref)
+        t = self._resolved.get(key)
+        if t is None:
+            t = self._resolved[key] = self._resolve(page_url, ref)
+        same = t.kind == "page" and t.url == page_url
+        return t if t.same_page == same else dataclasses.replace(t, same_page=same)
+
+    def _resolve(self, page_url: str, ref: str) -> Target:
         parts = urlsplit(ref)
         if parts.scheme and parts.scheme.lower() not in ("http", "https") or \
                 (parts.scheme and not parts.netloc):
@@ -76,10 +92,16 @@ class Site:
     def exists(self, target: Target) -> bool:
         if target.url in self.urls:
             return True
-        try:
-            return target.file is not None and target.file.exists()
-        except OSError:
+        if target.file is None:
             return False
+        found = self._exists.get(target.file)
+        if found is None:
+            try:
+                found = target.file.exists()
+            except OSError:
+                found = False
+            self._exists[target.file] = found
+        return found
 
 
 def clean(ref: str) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from qa.findings import Finding
 
 _DIRECTIVE = re.compile(r"^\s*qa:\s*(disable|enable)\s+(.+?)\s*$", re.I)
 END = (10**9, 10**9)
+_CANDIDATES = etree.XPath("//comment() | //*[@data-qa-ignore]")
 
 
 @dataclass
@@ -43,7 +46,7 @@ def collect(page) -> list[Suppression]:
     """Every suppression written in `page` (element attributes and comment ranges)."""
     out: list[Suppression] = []
     open_: dict[str, Suppression] = {}
-    for el in page.tree.iter():
+    for el in _CANDIDATES(page.tree):          # comments and data-qa-ignore, in order
         if not isinstance(el.tag, str):
             if el.tag is not None and "Comment" in str(el.tag):
                 m = _DIRECTIVE.match(el.text or "")

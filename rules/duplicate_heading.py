@@ -16,7 +16,7 @@ Good:
 """
 from __future__ import annotations
 
-from qa.names import accessible_name, headings, shorten
+from qa.names import accessible_name, shorten
 
 ID = "duplicate-heading"
 SCOPE = "page"
@@ -34,7 +34,7 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/headings-and-labels.html
 
 def check(page, conf):
     first: dict[str, int | None] = {}
-    for el, _level in headings(page.tree):
+    for el, _level in page.headings:
         name = accessible_name(el)
         key = name.casefold()
         if not key:                 # empty headings are empty-heading's business

@@ -17,7 +17,7 @@ Good:
 """
 from __future__ import annotations
 
-from qa.names import accessible_name, headings, is_decorative, is_hidden_in_tree, norm, shorten
+from qa.names import accessible_name, is_decorative, is_hidden_in_tree, norm, shorten
 
 ID = "empty-heading"
 SCOPE = "page"
@@ -34,7 +34,7 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/headings-and-labels.html
 
 
 def check(page, conf):
-    for el, level in headings(page.tree):
+    for el, level in page.headings:
         if not accessible_name(el):
             yield page.finding(el, _message(el, level))
 

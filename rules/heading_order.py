@@ -18,7 +18,6 @@ Good:
 """
 from __future__ import annotations
 
-from qa.names import headings
 
 ID = "heading-order"
 SCOPE = "page"
@@ -36,7 +35,7 @@ HELP_URL = "https://www.w3.org/WAI/tutorials/page-structure/headings/"
 
 def check(page, conf):
     previous = None
-    for el, level in headings(page.tree):
+    for el, level in page.headings:
         if previous is not None and level > previous + 1:
             yield page.finding(el, f"heading level skips from h{previous} to h{level}")
         previous = level

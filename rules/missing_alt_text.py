@@ -23,6 +23,8 @@ Good:
 """
 from __future__ import annotations
 
+from lxml import etree
+
 from qa.names import (accessible_name, is_decorative, is_hidden_in_tree, is_presentational,
                       norm, role, shorten)
 
@@ -47,7 +49,7 @@ LINK_ROLES = ("link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-note
 
 def check(page, conf):
     done: set = set()   # images already reported through their link or button; holding the
-    for el in page.elements():      # elements keeps lxml's proxies (and their identity) alive
+    for el in _CANDIDATES(page.tree):   # elements keeps lxml's proxies (and identity) alive
         if el in done:
             continue
         kind = _control(el)
@@ -63,6 +65,11 @@ def check(page, conf):
             if is_decorative(el) or accessible_name(el) or is_hidden_in_tree(el):
                 continue
             yield page.finding(el, _image_message(el))
+
+
+# every element _control or _is_image can accept, in document order, in one XPath pass
+_CANDIDATES = etree.XPath("descendant-or-self::*[self::a or self::button or self::img or "
+                          "self::input or self::area or @role]")
 
 
 def _control(el) -> str | None:

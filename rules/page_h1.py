@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from qa.names import accessible_name, headings, shorten
+from qa.names import accessible_name, shorten
 
 ID = "page-h1"
 SCOPE = "page"
@@ -42,7 +42,7 @@ _TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template
 def check(page, conf):
     if not _is_document(page):
         return
-    h1s = [el for el, level in headings(page.tree) if level == 1]
+    h1s = [el for el, level in page.headings if level == 1]
     if not h1s:
         yield page.finding(None, "page has no h1 heading")
         return
