@@ -138,12 +138,17 @@ class Page:
     @cached_property
     def _tag_starts(self) -> dict[str, list[tuple[int, int]]]:
         """tag name -> (line, column) of every `<tag` in the source, in order; tags
-        inside comments and raw text (script, style...) are masked out first."""
-        src = _RAW_TEXT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), self.source)
+        inside comments and raw text (script, style) are passed over."""
+        src = self.source
+        skip = [m.span() for m in _RAW_TEXT.finditer(src)]      # comments, script, style
         tags: dict[str, list[tuple[int, int]]] = {}
-        line, line_start, pos = 1, 0, 0
+        line, line_start, pos, k = 1, 0, 0, 0
         for m in _TAG_OPEN.finditer(src):
             start = m.start()
+            while k < len(skip) and skip[k][1] <= start:
+                k += 1
+            if k < len(skip) and skip[k][0] <= start:
+                continue
             nl = src.count("\n", pos, start)        # lines passed since the last tag
             if nl:
                 line += nl
