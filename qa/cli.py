@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 import reports
@@ -56,12 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return _check(args)
-    except qaconfig.ConfigError as e:
+    except (qaconfig.ConfigError, UsageError) as e:
         return _fail(str(e))
-    except UsageError as e:
-        return _fail(str(e))
+    except OSError as e:                 # e.g. -o into a folder that does not exist
+        return _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception:                    # a bug in qa: say so, exit 2, never 1 (findings)
+        traceback.print_exc()
+        return _fail("internal error (a bug in qa; please report it with the traceback above)")
 
 
 def _fail(message: str) -> int:
@@ -110,10 +114,7 @@ def _check(args) -> int:
             w = reports.writer(f)
             with open(out / w.EXT, "w", encoding="utf-8", newline="\n") as fh:
                 w.write(report, fh)
-        s = report.summary()
-        print(f"qa: {_plural(s['findings'], 'problem')} ({_plural(s['error'], 'error')}, "
-              f"{_plural(s['warning'], 'warning')}, {s['info']} info) in "
-              f"{_plural(s['pages'], 'page')}; reports in {out}/: "
+        print(f"qa: {report.summary_line()}; reports in {out}/: "
               + ", ".join(reports.writer(f).EXT for f in formats), file=sys.stderr)
     elif args.output:
         with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
@@ -121,10 +122,6 @@ def _check(args) -> int:
     else:
         reports.writer(formats[0]).write(report, sys.stdout)
     return EXIT_FINDINGS if report.failed else EXIT_OK
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _progress():

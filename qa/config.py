@@ -176,6 +176,11 @@ def _rules(key: str, table: Any) -> dict[str, RuleSetting]:
                     raise ConfigError(f"{k}.{name}", f'unknown option "{name}" for rule "{rid}" '
                                       f"(options: severity, enabled, {known})")
                 _typed(f"{k}.{name}", v, conf[name])
+            if hasattr(mod, "validate"):        # what a type cannot say (patterns, ranges)
+                try:
+                    mod.validate({**mod.DEFAULT, **opts})
+                except ValueError as e:
+                    raise ConfigError(k, str(e)) from None
             out[rid] = RuleSetting(enabled, sev, opts)
         else:
             raise ConfigError(k, "expected true/false, a severity, or a table of options")

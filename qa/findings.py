@@ -112,6 +112,17 @@ class Report:
                 **self.counts(), "by_rule": dict(sorted(by_rule.items())),
                 "fail_on": self.fail_on, "failed": self.failed}
 
+    def summary_line(self) -> str:
+        """`14 problems (10 errors, 4 warnings, 0 info) in 7 pages`"""
+        c = self.counts()
+        return (f"{_plural(len(self.findings), 'problem')} ({_plural(c['error'], 'error')}, "
+                f"{_plural(c['warning'], 'warning')}, {c['info']} info) "
+                f"in {_plural(len(self.pages), 'page')}")
+
     @property
     def failed(self) -> bool:
         return any(at_least(f.severity, self.fail_on) for f in self.findings)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -120,7 +120,7 @@ def heading_level(el) -> int | None:
     else:
         return None
     level = el.get("aria-level", "").strip()
-    return int(level) if level.isdigit() and int(level) > 0 else default
+    return int(level) if level.isascii() and level.isdigit() and int(level) > 0 else default
 
 
 def _by_id(el, ident: str):

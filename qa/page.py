@@ -17,6 +17,10 @@ from qa.findings import Finding
 SNIPPET_MAX = 240
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# WHATWG Encoding: these labels all mean windows-1252 in a browser
+_LABELS = {k: "cp1252" for k in ("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1",
+                                  "latin-1", "l1", "iso_8859-1", "cp819", "ibm819",
+                                  "x-cp1252", "ansi_x3.4-1968")}
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 _TAG_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
@@ -46,7 +50,10 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
     if m:
         label = m.group(1).decode("ascii", "replace").lower()
         try:
-            enc = codecs.lookup(label).name
+            info = codecs.lookup(_LABELS.get(label, label))
+            if not getattr(info, "_is_text_encoding", True):    # hex, base64, rot13...
+                raise LookupError(label)
+            enc = info.name
         except LookupError:
             problems.append(Problem("encoding-error",
                                     f'unknown charset "{label}" declared; read as utf-8'))
@@ -68,7 +75,11 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
 def _decode_as(data: bytes, enc: str, problems: list[Problem]) -> str:
     try:
         return data.decode(enc)
-    except UnicodeDecodeError as e:
+    except UnicodeError as e:
+        if not isinstance(e, UnicodeDecodeError):       # a codec that cannot decode at all
+            problems.append(Problem("encoding-error", f"charset {enc} could not be decoded "
+                                    f"({e}); read as utf-8"))
+            return data.decode("utf-8", "replace")
         line = data.count(b"\n", 0, e.start) + 1
         problems.append(Problem(
             "encoding-error",

@@ -17,9 +17,6 @@ from qa import __version__, sources, suppress
 from qa.config import Config
 from qa.findings import Finding, PageInfo, Report
 
-ENGINE_RULES = ("load-error", "encoding-error", "markup-error", "rule-error")
-
-
 class UsageError(Exception):
     """Bad input named on the command line (exit 2)."""
 
@@ -33,7 +30,7 @@ class PageResult:
     suppressions: list[suppress.Suppression] = field(default_factory=list)
 
 
-def stamp(f: Finding, rule_id: str, config: Config, url: str, default: str | None = None) -> Finding | None:
+def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str | None = None) -> Finding | None:
     """Give a rule's finding its id, severity from config, tags and help; None when the
     rule is turned off for this page."""
     setting = config.setting(rule_id, url)
@@ -70,10 +67,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
                 else:
                     tables[rid] = mod.collect(page, conf)
             except Exception as e:  # noqa: BLE001 - one rule's bug must not cost the run
-                where = traceback.extract_tb(e.__traceback__)[-1]
-                f = Finding("", "", src.path, None, None,
-                            f'rule "{rid}" failed: {type(e).__name__}: {e} '
-                            f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
+                f = Finding("", "", src.path, None, None, _crash(rid, e))
                 found += [s for s in [stamp(f, "rule-error", config, src.url)] if s]
         try:
             sups = suppress.collect(page)
@@ -101,8 +95,8 @@ def run(paths: list[str], config: Config | None = None,
     if not srcs:
         raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}")
     results = _check_all(srcs, site, config, progress)
-    by_path = {r.info.path: r for r in results}
-    by_url = {r.url: r for r in results}
+    url_of = {r.info.path: r.url for r in results}
+    root_shown = sources.printable(str(site.root))
     findings = [f for r in results for f in r.findings]
 
     for rid, mod in rules.RULES.items():
@@ -111,27 +105,38 @@ def run(paths: list[str], config: Config | None = None,
         tables = {r.url: r.tables[rid] for r in results if rid in r.tables}
         if not tables:
             continue
-        for f in mod.check_site(site, tables, config.options(rid) or mod.DEFAULT):
-            url = by_path[f.path].url if f.path in by_path else ""
-            if (s := stamp(f, rid, config, url)):
-                findings.append(s)
+        try:
+            for f in mod.check_site(site, tables, config.options(rid) or mod.DEFAULT):
+                if (s := stamp(f, rid, config, url_of.get(f.path, ""))):
+                    findings.append(s)
+        except Exception as e:  # noqa: BLE001 - a site rule's bug costs that rule only
+            f = Finding("", "", root_shown, None, None, _crash(rid, e))
+            findings += [s for s in [stamp(f, "rule-error", config)] if s]
 
-    meta: dict[str, Any] = {"site_root": str(site.root)}
+    meta: dict[str, Any] = {"site_root": root_shown}
     if config.browser.get("enabled"):
-        findings = _browser(results, site, config, findings, meta)
+        findings = _browser(results, site, config, findings, meta, url_of)
 
+    own: dict[str, list[Finding]] = {}
+    for f in findings:
+        own.setdefault(f.path, []).append(f)
     kept: list[Finding] = []
     for r in results:
-        own = [f for f in findings if f.path == r.info.path]
-        kept += suppress.apply(own, r.suppressions)
+        kept += suppress.apply(own.pop(r.info.path, []), r.suppressions)
         kept += [s for f in suppress.unused(r.suppressions, r.info.path,
                                             lambda name, u=r.url: _ran(name, u, config))
                  if (s := stamp(f, "unused-suppression", config, r.url))]
-    kept += [f for f in findings if f.path not in by_path]
+    kept += [f for fs in own.values() for f in fs]        # not about one page
     kept.sort(key=Finding.sort_key)
     return Report(tool={"name": "qa", "version": __version__},
                   pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
                   rules=_rule_docs(kept), meta=meta)
+
+
+def _crash(rid: str, e: Exception) -> str:
+    where = traceback.extract_tb(e.__traceback__)[-1]
+    return (f'rule "{rid}" failed: {type(e).__name__}: {e} '
+            f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
 
 
 def _check_all(srcs, site, config, progress) -> list[PageResult]:
@@ -156,13 +161,14 @@ def _check_all(srcs, site, config, progress) -> list[PageResult]:
 
 
 def _ran(name: str, url: str, config: Config) -> bool:
-    """Did the rule (or family) a suppression names run on this page?"""
+    """Did the rule (or family) a suppression names run on this page? A name that is no
+    rule at all counts as run, so a misspelt suppression is reported."""
     if name == "axe" or name.startswith("axe."):
         return bool(config.browser.get("enabled")) and config.setting(name, url).enabled
-    return name in rules.RULES and config.options(name, url) is not None
+    return name not in rules.RULES or config.options(name, url) is not None
 
 
-def _browser(results, site, config, findings, meta):
+def _browser(results, site, config, findings, meta, url_of):
     """Run axe-core on every page and fold its findings in (issue: browser run)."""
     from qa import browser            # selenium is only imported when asked for
     opts = browser.BrowserOptions.from_config(config.browser)
@@ -170,30 +176,27 @@ def _browser(results, site, config, findings, meta):
     for rid, setting in config.rules.items():
         if rid.startswith("axe.") and not setting.enabled:
             opts.axe_rules.setdefault(rid[4:], False)
+    # static findings a rule wants re-checked in the rendered page (script-made anchors)
     recheck: dict[str, set[str]] = {}
     for f in findings:
-        if f.rule == "broken-anchor" and f.data and f.data.get("same_page"):
-            url = next((r.url for r in results if r.info.path == f.path), None)
-            if url:
-                recheck.setdefault(url, set()).add(f.data["fragment"])
-    by_url = {r.url: r for r in results}
+        fragment = getattr(rules.RULES.get(f.rule), "rendered_fragment", lambda f: None)(f)
+        if fragment is not None and f.path in url_of:
+            recheck.setdefault(url_of[f.path], set()).add(fragment)
+    path_of = {u: p for p, u in url_of.items()}
     run = browser.run_browser([(r.info.path, r.url) for r in results], site.root, opts,
                               recheck=recheck,
                               load_page=lambda url: sources.load(
-                                  sources.Source(by_url[url].info.path, site.root / url, url), site))
+                                  sources.Source(path_of[url], site.root / url, url), site))
     meta.update(run.meta)
     out = []
     for f in findings:
-        url = next((r.url for r in results if r.info.path == f.path), None)
-        if f.rule == "broken-anchor" and f.data and f.data.get("same_page") and \
-                f.data["fragment"] in run.rendered_fragments.get(url, ()):
-            # HTML: the target exists once scripts run, so the link works in a browser
-            f = dataclasses.replace(f, severity="info", message=f.message +
-                                    " (found only in the rendered page: created by a script)")
+        mod = rules.RULES.get(f.rule)
+        fragment = getattr(mod, "rendered_fragment", lambda f: None)(f)
+        if fragment is not None and fragment in run.rendered_fragments.get(url_of.get(f.path), ()):
+            f = mod.settle_rendered(f)
         out.append(f)
     for f in run.findings:
-        url = next((r.url for r in results if r.info.path == f.path), "")
-        if (s := stamp(f, f.rule, config, url, default=f.severity)):
+        if (s := stamp(f, f.rule, config, url_of.get(f.path, ""), default=f.severity)):
             out.append(s)
     return out
 

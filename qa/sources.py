@@ -2,7 +2,6 @@
 site they form (so links between pages resolve as they would on the web server)."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 import re
@@ -33,7 +32,6 @@ class Target:
     url: str = ""       # site-relative path of the target file
     file: Path | None = None
     fragment: str | None = None   # percent-decoded; None when the reference has no '#'
-    same_page: bool = False
 
 
 @dataclass
@@ -54,8 +52,7 @@ class Site:
         t = self._resolved.get(key)
         if t is None:
             t = self._resolved[key] = self._resolve(page_url, ref)
-        same = t.kind == "page" and t.url == page_url
-        return t if t.same_page == same else dataclasses.replace(t, same_page=same)
+        return t
 
     def _resolve(self, page_url: str, ref: str) -> Target:
         parts = urlsplit(ref)
@@ -66,7 +63,7 @@ class Site:
             return Target("external")
         fragment = unquote(parts.fragment) if "#" in ref else None
         if not parts.path:
-            return Target("page", page_url, self.root / page_url, fragment, same_page=True)
+            return Target("page", page_url, self.root / page_url, fragment)
         if parts.path.startswith("/"):
             joined = posixpath.normpath(unquote(parts.path))    # URL: "/.." stays at the root
         else:
@@ -87,7 +84,7 @@ class Site:
             else:
                 file = file / INDEX_NAMES[0]
             rel = file.relative_to(self.root).as_posix()
-        return Target("page", rel, file, fragment, same_page=(rel == page_url))
+        return Target("page", rel, file, fragment)
 
     def exists(self, target: Target) -> bool:
         if target.url in self.urls:
@@ -142,27 +139,28 @@ def discover(paths: list[str], site_root: str | None = None,
             found.append((arg, p))
         else:
             missing.append((arg, "no such file or directory"))
+    # one notion of a path throughout (absolute, not resolved through symlinks), so that
+    # every page named is under the root unless --site-root says otherwise
     if site_root:
-        root = Path(site_root).resolve()
+        root = Path(os.path.abspath(site_root))
     else:
-        dirs = [Path(a).resolve() for a in paths if Path(a).is_dir()]
-        parents = dirs or [f.absolute().parent for _, f in found] or [Path.cwd()]
-        root = Path(os.path.commonpath([str(d) for d in parents]))
+        parents = [os.path.abspath(a) for a in paths if Path(a).is_dir()]
+        parents += [os.path.dirname(os.path.abspath(a)) for a in paths
+                    if not Path(a).is_dir() and (Path(a).exists() or Path(a).is_symlink())]
+        root = Path(os.path.commonpath(parents or [os.getcwd()]))
     sources, seen = [], set()
     for shown, f in found:
-        absf = f.absolute()
-        try:
-            url = Path(os.path.normpath(absf)).relative_to(root).as_posix()
-        except ValueError:
-            url = absf.name
+        absf = Path(os.path.abspath(f))
+        # a page outside --site-root keeps a unique "../" path: its links leave the root
+        url = Path(os.path.relpath(absf, root)).as_posix()
         if url in seen or any(Path(url).match(g) for g in exclude):
-            continue
+            continue        # the same file named twice is checked once
         seen.add(url)
-        sources.append(Source(_printable(shown), absf, _printable(url)))
+        sources.append(Source(printable(shown), absf, printable(url)))
     return sources, Site(root, {s.url for s in sources}), missing
 
 
-def _printable(name: str) -> str:
+def printable(name: str) -> str:
     """A file name as text every writer can print: bytes that are not UTF-8 (kept by
     Python as lone surrogates) become U+FFFD."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FORMATS = {"text": "text", "json": "json", "html": "html", "sarif": "sarif", "junit": "junit"}
+FORMATS = ("text", "json", "html", "sarif", "junit")
 
 
 def writer(name: str) -> ModuleType:
-    try:
-        return importlib.import_module(f"reports.{FORMATS[name]}")
-    except KeyError:
-        raise KeyError(f'unknown format "{name}"; expected one of {", ".join(FORMATS)}') from None
+    if name not in FORMATS:
+        raise KeyError(f'unknown format "{name}"; expected one of {", ".join(FORMATS)}')
+    return importlib.import_module(f"reports.{name}")

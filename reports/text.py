@@ -10,17 +10,10 @@ EXT = "report.txt"
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def write(report: Report, stream: TextIO) -> None:
     colour = hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
     for f in report.findings:
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")
         sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
         stream.write(f"{where}: {sev} {f.rule} {f.message}\n")
-    c = report.counts()
-    parts = [_plural(c["error"], "error"), _plural(c["warning"], "warning"), f"{c['info']} info"]
-    stream.write(f"{_plural(len(report.findings), 'problem')} ({', '.join(parts)}) "
-                 f"in {_plural(len(report.pages), 'page')}\n")
+    stream.write(report.summary_line() + "\n")

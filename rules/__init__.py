@@ -15,6 +15,8 @@ A rule module declares:
     CONF      option name -> type (or tuple of types); DEFAULT holds their defaults
     WHY, FIX  plain language for editors: why it matters to people, how to fix it
     HELP_URL  where to read more (optional)
+    validate  validate(conf) raising ValueError for what CONF's types cannot say (optional;
+              called when the config loads, so a bad option exits 2)
 and its docstring is its documentation: first line the summary, and `Bad:`/`Good:`
 examples that the test suite lints.
 
@@ -49,10 +51,3 @@ RULES: dict[str, ModuleType] = _load()
 
 def summary(mod: ModuleType) -> str:
     return (mod.__doc__ or "").strip().splitlines()[0].strip()
-
-
-def get(rule_id: str) -> ModuleType:
-    try:
-        return RULES[rule_id]
-    except KeyError:
-        raise KeyError(f'unknown rule "{rule_id}"') from None

@@ -62,6 +62,13 @@ _REDUNDANT = re.compile(r"^(?:an?\s+|the\s+)?(image|picture|photo|photograph|gra
                         r"illustration)\s+of\b", re.I)
 
 
+def validate(conf) -> None:
+    if not all(isinstance(p, str) for p in conf.get("placeholders", [])):
+        raise ValueError("placeholders must be a list of strings")
+    if conf.get("max-length", 1) < 1:
+        raise ValueError("max-length must be at least 1")
+
+
 def check(page, conf):
     limit = conf.get("max-length", DEFAULT["max-length"])
     placeholders = {_key(p) for p in conf.get("placeholders", DEFAULT["placeholders"])}

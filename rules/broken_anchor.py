@@ -15,6 +15,8 @@ Good:
 """
 from __future__ import annotations
 
+import dataclasses
+
 from qa.findings import Finding
 from qa.names import shorten
 from qa.sources import PAGE_SUFFIXES, Source, clean, document_base, load
@@ -112,3 +114,18 @@ def check_site(site, tables, conf):
             yield Finding(rule="", severity="", path=table["path"], line=ref["line"],
                           column=ref["column"], selector=ref["selector"],
                           snippet=ref["snippet"], message=message, data=data)
+
+
+def rendered_fragment(f: Finding) -> str | None:
+    """For the browser run: the fragment to look for in the rendered page, when `f` is a
+    same-page broken anchor (its target may be made by a script)."""
+    if f.rule == ID and f.data and f.data.get("same_page"):
+        return f.data["fragment"]
+    return None
+
+
+def settle_rendered(f: Finding) -> Finding:
+    """The target exists once scripts run, so the link works in a browser; without
+    scripts it still goes nowhere: a note, not a defect."""
+    return dataclasses.replace(f, severity="info", message=f.message +
+                               " (found only in the rendered page: created by a script)")

@@ -103,6 +103,12 @@ def _matchers(patterns: list) -> list:
         raise ValueError(f'invalid pattern in "ignore" of rule "{ID}": {e}') from None
 
 
+def validate(conf) -> None:
+    """Called when the config loads: a bad pattern is a config error (exit 2), not a
+    failure on every page."""
+    _matchers(conf.get("ignore", []))
+
+
 def check(page, conf):
     base = document_base(page)
     ignored = _matchers(conf.get("ignore", []))

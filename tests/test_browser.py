@@ -61,6 +61,8 @@ def _procs():
             except OSError:
                 continue
             comm, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+            if rest[0] in ("Z", "X"):     # dead, only waiting for init to reap it
+                continue
             yield int(pid), comm, int(rest[1]), int(rest[2]), cmd     # pid, name, ppid, pgid, cmdline
 
 
@@ -68,15 +70,21 @@ def our_drivers() -> list[int]:
     return [pid for pid, comm, ppid, _, _ in _procs() if ppid == os.getpid() and comm == "chromedriver"]
 
 
-def in_group(pgid: int) -> list[tuple[int, str]]:
-    return [(pid, cmd) for pid, _, _, g, cmd in _procs() if g == pgid]
+def in_group(pgid: int, settle: float = 10.0) -> list[tuple[int, str]]:
+    """Live processes in the group, after giving killed ones up to `settle` s to exit."""
+    deadline = time.monotonic() + settle
+    while True:
+        left = [(pid, cmd) for pid, _, _, g, cmd in _procs() if g == pgid]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
 
 
 def kill_renderers() -> int:
     """Crash the tabs of our browsers for real: SIGKILL their page renderer processes."""
     n = 0
     for driver in our_drivers():
-        for pid, cmd in in_group(driver):
+        for pid, cmd in in_group(driver, settle=0):
             if "--type=renderer" in cmd and "--top-chrome-webui" not in cmd:
                 os.kill(pid, signal.SIGKILL)
                 n += 1

@@ -116,3 +116,22 @@ def test_jobs_output_identical(site):
     two = qa("check", "--format", "json", "--jobs", "2", site, cwd=site)
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
+
+
+def test_pages_outside_the_first_folder_are_all_checked(tmp_path):
+    for d in ("site", "other"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "index.html").write_text(DIRTY)
+    r = qa("check", "--format", "json", tmp_path / "site", tmp_path / "other" / "index.html")
+    assert json.loads(r.stdout)["summary"]["pages"] == 2
+
+
+def test_unwritable_output_is_exit_2(site):
+    r = qa("check", "-o", site / "no" / "such" / "dir" / "r.txt", site / "clean.html", cwd=site)
+    assert r.returncode == 2 and "No such file" in r.stderr
+
+
+def test_misspelt_suppression_is_reported(site):
+    (site / "s.html").write_text(CLEAN.replace("<p>", '<p data-qa-ignore="mising-alt-text">'))
+    r = qa("check", site / "s.html", cwd=site)
+    assert 'unused-suppression suppression of "mising-alt-text" hid nothing' in r.stdout

@@ -40,6 +40,8 @@ def test_most_specific_override_wins():
     ({"overrides": [{"rules": {}}]}, "overrides[0].paths"),
     ({"jobs": 0}, "jobs"),
     ({"browser": {"headless": False}}, "browser.headless"),
+    ({"rules": {"broken-link": {"ignore": ["re:(unclosed"]}}}, "rules.broken-link"),
+    ({"rules": {"alt-text-quality": {"placeholders": [1, 2]}}}, "rules.alt-text-quality"),
 ])
 def test_errors_name_the_key(table, key):
     with pytest.raises(ConfigError) as e:

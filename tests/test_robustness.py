@@ -137,3 +137,26 @@ def test_random_bytes_never_escape(tmp_path_factory, data):
     assert len(report.pages) == 1
     assert "rule-error" not in {f.rule for f in report.findings}, \
         [f.message for f in report.findings if f.rule == "rule-error"]
+
+
+@pytest.mark.parametrize("charset", ["hex", "base64", "rot13", "utf-16", "klingon"])
+def test_strange_charset_labels_cost_nothing(tmp_path, charset):
+    (tmp_path / "p.html").write_bytes(f'<html lang="en"><meta charset="{charset}"><title>x'
+                                      f'</title><h1>Caf\xe9</h1><img src="a.png"></html>'
+                                      .encode("latin-1"))
+    report = check(tmp_path)
+    assert {"encoding-error", "missing-alt-text"} <= {f.rule for f in report.findings}
+
+
+def test_latin1_label_reads_as_windows_1252_like_browsers(tmp_path):
+    (tmp_path / "p.html").write_bytes(b'<html lang="en"><meta charset="iso-8859-1"><title>'
+                                      b'\x93Caf\xe9\x94</title><h1>x</h1></html>')
+    report = check(tmp_path)
+    assert report.pages[0].title == "\u201cCaf\xe9\u201d"
+    assert not report.findings
+
+
+def test_odd_aria_level_is_no_rule_error(tmp_path):
+    (tmp_path / "p.html").write_text('<html lang="en"><title>x</title><h1>x</h1>'
+                                     '<div role="heading" aria-level="\u00b2">y</div></html>')
+    assert "rule-error" not in {f.rule for f in check(tmp_path).findings}
