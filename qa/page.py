@@ -3,6 +3,7 @@ helpers every rule shares (position, selector, snippet, finding)."""
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -245,13 +246,12 @@ class Page:
     @staticmethod
     def snippet(el) -> str:
         """The element's outer HTML, shortened to SNIPPET_MAX characters."""
-        if sum(1 for _ in el.iterdescendants()) < 40:
+        if next(itertools.islice(el.iterdescendants(), 39, None), None) is None:   # < 40
             html = lxml.html.tostring(el, encoding="unicode", with_tail=False)
         else:   # a big container: its start tag and the beginning of its text
             attrs = "".join(f' {k}="{_attr(v)}"' for k, v in el.attrib.items())
             html = f"<{el.tag}{attrs}>{(el.text or '').strip()[:80]}…"
-        html = " ".join(html.split())
-        return html if len(html) <= SNIPPET_MAX else html[:SNIPPET_MAX - 1] + "…"
+        return names.shorten(html, SNIPPET_MAX)
 
     def finding(self, el, message: str, *, line: int | None = None,
                 column: int | None = None, **extra) -> Finding:

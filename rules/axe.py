@@ -39,6 +39,7 @@ from typing import Any
 import lxml.html
 
 from qa.findings import Finding
+from qa.names import shorten
 from qa.page import SNIPPET_MAX, Page
 
 ID = "axe"
@@ -91,9 +92,7 @@ def _finding(rule: dict, node: dict, path: str, page: Page | None, review: bool)
     data: dict[str, Any] = {"help": rule.get("help"), "description": rule.get("description")}
     if review:     # "severity": the engine keeps it info whatever the config says of the rule
         data.update(needs_review=True, severity="info")
-    snippet = " ".join((node.get("html") or "").split()) or None
-    if snippet and len(snippet) > SNIPPET_MAX:
-        snippet = snippet[:SNIPPET_MAX - 1] + "…"
+    snippet = shorten(node.get("html") or "", SNIPPET_MAX) or None
     return Finding(rule=f"axe.{rule.get('id', 'unknown')}",
                    severity="info" if review else severity_for(impact),
                    path=path, line=line, column=column, message=message,

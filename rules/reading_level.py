@@ -54,7 +54,7 @@ from typing import Callable
 
 from lxml import etree
 
-from qa.names import is_hidden, role
+from qa.names import is_hidden, is_hidden_in_tree, role, shorten
 
 ID = "reading-level"
 SCOPE = "page"
@@ -305,18 +305,14 @@ def prose_roots(page) -> list:
     """The page's main content: the main landmark (`main` or `role="main"`, whichever
     comes first), else every top-level `article`, else the body."""
     for el in page.tree.xpath("//main | //*[contains(@role, 'main')]"):
-        if (el.tag == "main" or role(el) == "main") and not _hidden_in_tree(el):
+        if (el.tag == "main" or role(el) == "main") and not is_hidden_in_tree(el):
             return [el]
-    articles = [a for a in page.tree.iter("article") if not _hidden_in_tree(a)
+    articles = [a for a in page.tree.iter("article") if not is_hidden_in_tree(a)
                 and not any(p.tag == "article" for p in a.iterancestors())]
     if articles:
         return articles
     body = page.tree.find("body")
     return [body if body is not None else page.tree]
-
-
-def _hidden_in_tree(el) -> bool:
-    return any(is_hidden(e) for e in (el, *el.iterancestors()))
 
 
 def _lang_of(el) -> str | None:
@@ -551,6 +547,5 @@ def _hardest(formula: Formula, code: str, scored: list, n: int) -> list[dict]:
         n, ((*formula.score(c, code), -i, s) for i, (s, c) in enumerate(scored)
             if c.words >= _MIN_HARDEST_WORDS),
         key=lambda x: (x[1], x[2]))
-    return [{"text": s.text if len(s.text) <= _HARDEST_TEXT_MAX
-             else s.text[:_HARDEST_TEXT_MAX - 1] + "…",
+    return [{"text": shorten(s.text, _HARDEST_TEXT_MAX),
              "line": s.line, "grade": round(grade, 1)} for grade, _, _, s in ranked]
