@@ -34,7 +34,11 @@ INSTALL = "apt-get install chromium chromium-driver"
 # a small /dev/shm, and none of the background traffic a desktop profile makes.
 CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync")
+                "--disable-component-update", "--disable-sync",
+                # a fixed desktop window (pa11y's default size): axe-core's results depend on
+                # layout (contrast, overlap, target size), so they must not depend on the
+                # machine; the viewport that results is recorded in the report's meta
+                "--window-size=1280,1024")
 RESULT_TYPES = ["violations", "incomplete"]   # passes/inapplicable: not reported, not shipped
 FRAME_DEPTH = 4
 
@@ -279,7 +283,8 @@ _AXE_INFO = """
 if (typeof axe === 'undefined') return null;
 const rules = axe.getRules();
 return {version: axe.version, rules: rules.map(r => r.ruleId),
-        tags: Array.from(new Set(rules.flatMap(r => r.tags)))};
+        tags: Array.from(new Set(rules.flatMap(r => r.tags))),
+        viewport: window.innerWidth + 'x' + window.innerHeight};
 """
 
 
@@ -472,7 +477,7 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
     if bad_tags:
         raise BrowserUnavailable(f'unknown axe tag "{bad_tags[0]}" in browser.tags '
                                  f'(axe-core {info["version"]} knows e.g. wcag2a, wcag2aa, best-practice)')
-    return {"axe_version": info["version"]}
+    return {"axe_version": info["version"], "viewport": info["viewport"]}
 
 
 def _error(path: str, reason: str) -> Finding:

@@ -169,6 +169,10 @@ def test_meta_records_the_versions_that_ran(need_browser, tmp_path):
         [chrome, "--version"], capture_output=True, text=True, timeout=60).stdout).group(0)
     assert run.meta["browser"] == f"chrome {version}"
     assert run.meta["browser_jobs"] == 1 and run.meta["browser_restarts"] == 0
+    # a fixed window, so layout-dependent results are repeatable; its height less the
+    # browser's own bars is the page's
+    width, height = map(int, run.meta["viewport"].split("x"))
+    assert width == 1280 and 800 < height <= 1024
     assert by_page(run) == {"a.html": ["axe.image-alt"]}
 
 
