@@ -291,7 +291,8 @@ def _reading(metrics: dict[str, Any], data: dict[str, Any] | None) -> dict[str, 
     grade, target = _number(m.get("grade")), _number(m.get("target"))
     over = isinstance(grade, (int, float)) and isinstance(target, (int, float)) and grade > target
     hardest = sorted(({"text": str(h.get("text") or ""), "line": _int(h.get("line")),
-                       "grade": _number(h.get("grade"))}
+                       "grade": _number(h.get("grade")),
+                       "before": str(h.get("before") or ""), "after": str(h.get("after") or "")}
                       for h in m.get("hardest") or [] if isinstance(h, dict)),
                      key=lambda h: (h["line"] or 0))
     return {"grade": grade, "target": target, "over": over,

@@ -114,6 +114,7 @@ _METRICS = ("grade", "flesch_reading_ease", "words", "sentences", "formula", "ea
             "target", "language", "lang_assumed", "hardest", "skipped")
 _MIN_HARDEST_WORDS = 5      # shorter sentences are never the ones to rewrite first
 _HARDEST_TEXT_MAX = 300
+_CONTEXT_MAX = 160          # of the sentences around a hardest one
 
 
 # -- formulas -----------------------------------------------------------------------
@@ -332,6 +333,7 @@ def _primary(lang: str | None) -> str | None:
 class Sentence:
     text: str        # whitespace folded
     line: int        # source line where it starts
+    block: int = 0   # which block of text (paragraph, list item...) it stands in
 
 
 def sentences(roots: list, lang: str | None) -> list[Sentence]:
@@ -416,6 +418,7 @@ def _flush(pieces: list[tuple[str, int]], out: list[Sentence]) -> None:
         return
     text = "".join(t for t, _ in pieces)
     if text.strip():
+        block = out[-1].block + 1 if out else 0
         starts, k = [], 0
         for t, _ in pieces:
             starts.append(k)
@@ -427,7 +430,7 @@ def _flush(pieces: list[tuple[str, int]], out: list[Sentence]) -> None:
                 pos, line = starts[idx], pieces[idx][1]
             line += text.count("\n", pos, start)
             pos = start
-            out.append(Sentence(" ".join(text[start:end].split()), line))
+            out.append(Sentence(" ".join(text[start:end].split()), line, block))
     pieces.clear()
 
 
@@ -513,13 +516,13 @@ def check(page, conf):
 
     code = _TEXTSTAT_LANG.get(lang, lang)
     total, scored = Counts(), []
-    for s in found:
+    for i, s in enumerate(found):
         if _is_code(s.text):
             continue
         c = count(s.text, code)
         if c.words >= _MIN_FRAGMENT_WORDS:
             total += c
-            scored.append((s, c))
+            scored.append((i, c))
     page.metrics.update(words=total.words, sentences=total.sentences, formula=formula.name)
     if total.words < conf["min-words"] or total.sentences < conf["min-sentences"]:
         page.metrics["skipped"] = (
@@ -528,7 +531,7 @@ def check(page, conf):
         return
 
     grade = round(formula.score(total, code)[0], 1)
-    hardest = _hardest(formula, code, scored, conf["hardest"])
+    hardest = _hardest(formula, code, found, scored, conf["hardest"])
     page.metrics.update(grade=grade, flesch_reading_ease=round(formula.ease(total, code), 1),
                         ease_formula=formula.ease_name, hardest=hardest)
     if grade > target:
@@ -539,13 +542,34 @@ def check(page, conf):
                   "hardest": hardest})
 
 
-def _hardest(formula: Formula, code: str, scored: list, n: int) -> list[dict]:
-    """The `n` hardest sentences by the page's own formula, hardest first."""
+def _hardest(formula: Formula, code: str, found: list[Sentence], scored: list, n: int) -> list[dict]:
+    """The `n` hardest sentences by the page's own formula, hardest first, each with the
+    sentences before and after it in its block (paragraph, list item): its context, so
+    an editor finds it and sees what it says between."""
     if n <= 0:
         return []
     ranked = heapq.nlargest(
-        n, ((*formula.score(c, code), -i, s) for i, (s, c) in enumerate(scored)
-            if c.words >= _MIN_HARDEST_WORDS),
+        n, ((*formula.score(c, code), -i, i) for i, c in scored if c.words >= _MIN_HARDEST_WORDS),
         key=lambda x: (x[1], x[2]))
-    return [{"text": shorten(s.text, _HARDEST_TEXT_MAX),
-             "line": s.line, "grade": round(grade, 1)} for grade, _, _, s in ranked]
+    out = []
+    for grade, _, _, i in ranked:
+        s = found[i]
+        before = found[i - 1].text if i > 0 and found[i - 1].block == s.block else ""
+        after = found[i + 1].text if i + 1 < len(found) and found[i + 1].block == s.block else ""
+        out.append({"text": shorten(s.text, _HARDEST_TEXT_MAX), "line": s.line,
+                    "grade": round(grade, 1),
+                    "before": _clip(before, keep_end=True), "after": _clip(after)})
+    return out
+
+
+def _clip(text: str, keep_end: bool = False) -> str:
+    """A neighbour of a hardest sentence, cut at a word to `_CONTEXT_MAX` characters:
+    its start, or its end (`keep_end`) where that is the part that leads into the
+    sentence."""
+    if len(text) <= _CONTEXT_MAX:
+        return text
+    if keep_end:
+        cut = text[len(text) - _CONTEXT_MAX + 1:]
+        return "…" + (cut.split(" ", 1)[-1] if " " in cut else cut)
+    cut = text[:_CONTEXT_MAX - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"

@@ -34,7 +34,8 @@ NAV = {"selector": "html > body > header > nav > ul > li:nth-of-type(2) > a",
 HARDEST = [
     {"text": "The lead investigator emphasised that although laboratory experiments have "
              "demonstrated considerable activity, individual benefit cannot be guaranteed.",
-     "line": 30, "grade": 21.3},
+     "line": 30, "grade": 21.3, "before": "The trial opens in May.",
+     "after": "Ask your nurse if you want to take part."},
     {"text": "Participants should immediately contact the oncology triage telephone service.",
      "line": 40, "grade": 15.9},
 ]
@@ -178,7 +179,8 @@ def hostile_report(monkeypatch) -> Report:
         Finding("reading-level", "warning", path, 5, None, "reading grade 12 is above the target 8",
                 data={"grade": 12.0, "target": 8, "hardest": [
                     {"text": "</mark></li></ol><script>window.__pwned='hardest'</script>",
-                     "line": 5, "grade": 12.0}]}),
+                     "line": 5, "grade": 12.0, "before": "</span><script>window.__pwned='before'</script>",
+                     "after": "\"><img src=x onerror=\"window.__pwned='after'\">"}]}),
     ]
     for f in report.findings:                # the same hostile finding once more, as info
         if f.rule == "placeholder-link":
@@ -409,10 +411,14 @@ def test_reading_level_shows_grade_target_counts_and_hardest_sentences():
     assert "292 words in 16 sentences" in text
     marks = page.cssselect("ol.hardest li")
     assert [" ".join(m.text_content().split()) for m in marks] == [
-        f"Line {h['line']}, grade {h['grade']} {h['text']}" for h in HARDEST]
-    assert all(m.cssselect("mark") for m in marks)
+        f"Line {h['line']}, grade {h['grade']} " + " ".join(
+            filter(None, (h.get("before"), h["text"], h.get("after")))) for h in HARDEST]
+    assert [m.cssselect("mark")[0].text for m in marks] == [h["text"] for h in HARDEST]
+    # in context: the sentences around it, shown but not highlighted
+    assert [a.text for a in marks[0].cssselect(".around")] == [HARDEST[0]["before"], HARDEST[0]["after"]]
+    assert marks[1].cssselect(".around") == []
     spanish = doc.get_element_by_id("page-2")
-    assert spanish.cssselect("ol.hardest mark")[0].get("lang") == "es"   # WCAG 3.1.2
+    assert spanish.cssselect("ol.hardest .context")[0].get("lang") == "es"   # WCAG 3.1.2
     assert spanish.cssselect(".page-title span")[0].get("lang") == "es"
 
 
@@ -436,6 +442,7 @@ def test_hostile_values_are_escaped_and_never_live(monkeypatch):
     # the payloads are shown to the editor as text, verbatim
     assert doc.xpath("//code[contains(., \"<script>window.__pwned='link-text'</script>\")]")
     assert doc.xpath("//mark[contains(., \"</textarea></script><script>window.__pwned='sentence'\")]")
+    assert doc.xpath("//span[@class='around'][. = \"</span><script>window.__pwned='before'</script>\"]")
     assert [h for h in doc.iter("h3") if h.text_content() == PAYLOAD + ".html"]
     assert not doc.xpath("//*[@lang][contains(@lang, 'onmouseover') or contains(@lang, 'onfocus')]")
 

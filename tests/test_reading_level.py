@@ -180,6 +180,27 @@ def test_hardest_option_and_short_sentences_never_hardest(write_page):
     assert f.data["sentences"] == 4
 
 
+def test_hardest_sentences_come_with_their_neighbours_in_the_same_block(write_page):
+    hard = ("Anticoagulation necessitates meticulous haematological surveillance, "
+            "particularly following pharmacological modifications.")
+    long_before = "We see many people. " * 3 + "This sentence before it is long " + "and long " * 30 + "and ends here."
+    body = (f"<main>\n<p>The clinic is open on weekdays. {hard} Bring your yellow book.</p>\n"
+            f"<p>{long_before} {hard.replace('following', 'after')}</p>\n"
+            f"<ul><li>{hard.replace('particularly', 'especially')}</li></ul>\n"
+            "<p>" + "You can park at the front. " * 12 + "</p>\n</main>")
+    page = page_of(write_page, doc(body))
+    run(page, hardest=10)
+    by_text = {h["text"]: h for h in page.metrics["hardest"]}
+    first, second, listed = (by_text[hard], by_text[hard.replace("following", "after")],
+                             by_text[hard.replace("particularly", "especially")])
+    assert [first["line"], second["line"], listed["line"]] == [6, 7, 8]
+    assert (first["before"], first["after"]) == ("The clinic is open on weekdays.", "Bring your yellow book.")
+    # a long neighbour keeps the end that leads into the sentence; nothing crosses a block
+    assert second["before"].startswith("…and long") and second["before"].endswith("and ends here.")
+    assert len(second["before"]) <= mod._CONTEXT_MAX and second["after"] == ""
+    assert (listed["before"], listed["after"]) == ("", "")
+
+
 def test_metrics_reach_the_report_through_the_engine(tmp_path):
     report = run_engine(FIXTURES / "bad.html")
     [info] = report.pages
