@@ -122,7 +122,8 @@ def run(paths: list[str], config: Config | None = None,
         own.setdefault(f.path, []).append(f)
     kept: list[Finding] = []
     for r in results:
-        kept += suppress.apply(own.pop(r.info.path, []), r.suppressions)
+        mine = suppress.apply(own.pop(r.info.path, []), r.suppressions)
+        kept += rules.RULES["axe"].fold_duplicates(mine) if config.browser.get("enabled") else mine
         kept += [s for f in suppress.unused(r.suppressions, r.info.path,
                                             lambda name, u=r.url: _ran(name, u, config))
                  if (s := stamp(f, "unused-suppression", config, r.url))]

@@ -169,6 +169,7 @@ def _finding_view(f: Finding, rules: dict[str, dict[str, Any]]) -> dict[str, Any
         "selector": f.selector, "snippet": f.snippet, "impact": f.impact,
         "needs_review": bool(data.get("needs_review")), "help_url": help_url,
         "wcag": wcag_refs(f.tags), "reading": f.rule == "reading-level", **words,
+        "also": [str(r) for r in data.get("also_found_by") or () if isinstance(r, str)],
     }
 
 

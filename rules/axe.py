@@ -32,6 +32,7 @@ Good:
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -61,6 +62,34 @@ IMPACT_SEVERITY = {"critical": "error", "serious": "error", "moderate": "warning
 FRAME_SEP = " >> "           # target steps into an iframe
 SHADOW_SEP = " >>> "         # target steps into a shadow root (the old shadow-piercing combinator)
 AXE_HTML_MAX = 300           # axe cuts a node's html to its start tag beyond this length
+
+
+# axe rules that test exactly what one of ours tests. When both flag the same element
+# (same page, line and column), the finding is reported once, under our rule (its source
+# position and the user's policy for it), noting that axe-core agreed.
+SAME_AS = {"image-alt": "missing-alt-text", "input-image-alt": "missing-alt-text",
+           "area-alt": "missing-alt-text", "svg-img-alt": "missing-alt-text",
+           "role-img-alt": "missing-alt-text", "empty-heading": "empty-heading",
+           "heading-order": "heading-order"}
+
+
+def fold_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One page's findings with each axe violation that repeats one of ours folded into
+    ours (`data["also_found_by"]`). "Needs review" results are never folded: they say
+    something else (axe could not decide)."""
+    ours = {(f.path, f.line, f.column, f.rule): i for i, f in enumerate(findings)
+            if f.line is not None and not f.rule.startswith("axe.")}
+    out, folded = list(findings), set()
+    for i, f in enumerate(findings):
+        same = SAME_AS.get(f.rule.removeprefix("axe.")) if f.rule.startswith("axe.") else None
+        j = ours.get((f.path, f.line, f.column, same)) if same else None
+        if j is None or (f.data or {}).get("needs_review"):
+            continue
+        data = dict(out[j].data or {})
+        data["also_found_by"] = [*data.get("also_found_by", []), f.rule]
+        out[j] = dataclasses.replace(out[j], data=data)
+        folded.add(i)
+    return [f for i, f in enumerate(out) if i not in folded]
 
 
 def severity_for(impact: str | None) -> str:

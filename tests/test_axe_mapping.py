@@ -172,3 +172,26 @@ def test_locate_survives_selectors_cssselect_cannot_read(page):
     assert axe.locate(page, ["a:has(> img)"], '<a href="b.html"><img src="b.png"></a>') is not None
     assert axe.locate(page, ["::-webkit-scrollbar"], "") is None
     assert axe.locate(page, [], "<p>") is None
+
+
+def test_axe_repeating_one_of_ours_on_the_same_element_is_folded_into_ours():
+    from qa.findings import Finding
+
+    def f(rule, line=5, column=1, sev="error", path="a.html", **data):
+        return Finding(rule, sev, path, line, column, rule, data=data or None)
+
+    ours, theirs = f("missing-alt-text"), f("axe.image-alt")
+    assert axe.fold_duplicates([ours, theirs]) == [ours]
+    assert axe.fold_duplicates([theirs, ours])[0].data == {"also_found_by": ["axe.image-alt"]}
+    two = axe.fold_duplicates([f("heading-order", sev="warning", x=1), f("axe.heading-order")])
+    assert [(g.rule, g.data) for g in two] == [("heading-order", {"x": 1, "also_found_by": ["axe.heading-order"]})]
+    kept = [
+        f("axe.image-alt", column=9),                          # another element on the line
+        f("axe.image-alt", path="b.html"),                     # another page
+        f("axe.image-alt", needs_review=True),                 # axe could not decide: says more
+        f("axe.color-contrast"),                               # no rule of ours tests this
+        f("axe.empty-heading"),                                # ours did not flag it
+        f("axe.image-alt", line=None, column=None),            # placed on no line
+    ]
+    out = axe.fold_duplicates([ours, *kept])
+    assert out == [ours, *kept] and out[0].data is None     # (data takes no part in ==)

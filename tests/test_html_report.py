@@ -44,14 +44,18 @@ HARDEST = [
 # -- shared by test_sarif_junit.py -------------------------------------------------------
 def constructed_report() -> Report:
     """A small deterministic report that exercises every branch the writers have: a
-    template-wide finding on three pages, a page-level finding, an axe finding with an
-    impact, an axe "needs review" finding, reading levels above and within target, a page
+    template-wide finding on three pages, a page-level finding, a finding axe agreed with,
+    an axe finding with an impact, an axe "needs review" finding, reading levels above and within target, a page
     that was not scored, a path with a space and an accent, and a page that failed to load."""
     findings = [
         Finding("placeholder-link", "error", "about.html", 15, 5,
                 'link "Research" goes nowhere (href="#")', **NAV),
         Finding("page-h1", "warning", "about.html", None, None, "page has no h1",
                 tags=("best-practice",)),
+        Finding("missing-alt-text", "error", "about.html", 18, 1,
+                'image "team.png" has no alt attribute', selector="#content > img",
+                snippet='<img src="team.png">', tags=("wcag2a", "wcag111"),
+                data={"also_found_by": ["axe.image-alt"]}),
         Finding("axe.color-contrast", "error", "about.html", 20, 3,
                 "element has insufficient color contrast of 2.52 (foreground color: #999999, "
                 "background color: #ffffff, font size: 12.0pt (16px), font weight: normal)",
@@ -307,13 +311,13 @@ def test_overview_counts_and_reading_bars():
     doc = lxml_html.document_fromstring(html_writer.render(report))
     cards = [" ".join(li.text_content().split()) for li in doc.cssselect(".cards li")]
     assert cards[0].startswith("5 pages checked")       # 4 pages + the one that failed to load
-    assert cards[1].startswith("5 errors") and cards[2].startswith("2 warnings") \
+    assert cards[1].startswith("6 errors") and cards[2].startswith("2 warnings") \
         and cards[3].startswith("1 info")
     by_rule = {r.cssselect("code")[-1].text: [td.text for td in r.cssselect("td.n")]
                for r in doc.xpath("//table[@aria-labelledby='by-rule-h']/tbody/tr")}
     assert by_rule["placeholder-link"] == ["3", "3"]
     top = [a.text for a in doc.xpath("//table[@aria-labelledby='top-pages-h']//a")]
-    assert top[0] == "about.html"                       # 3 problems, most of all
+    assert top[0] == "about.html"                       # 4 problems, most of all
     bars = {tr.xpath(".//a")[0].text: tr.xpath(".//svg/rect")
             for tr in doc.xpath("//table[@aria-labelledby='reading-h']/tbody/tr")}
     assert not bars["about.html"]                       # not scored: no bar
@@ -401,6 +405,13 @@ def test_problem_in_plain_language_with_element_line_and_help():
     assert "WCAG 1.4.3 (level AA)" in text and "harm to people: serious" in text
     review = doc.xpath("//li[@data-rule='axe.aria-allowed-role']")[0]
     assert "Needs review" in review.text_content()
+
+
+def test_a_finding_axe_agreed_with_says_so():
+    doc = lxml_html.document_fromstring(html_writer.render(constructed_report()))
+    [card] = doc.xpath("//li[@data-rule='missing-alt-text']")
+    more = " ".join(card.cssselect("p.more")[0].text_content().split())
+    assert "also found by the browser check (axe.image-alt)" in more
 
 
 def test_reading_level_shows_grade_target_counts_and_hardest_sentences():
