@@ -54,9 +54,12 @@ def report():
 
 
 def flags(report, file: str, rule_ids: set[str]) -> list[str]:
+    """What flags the page among `rule_ids`: a finding of one of them, or one of ours that
+    an axe rule among them agreed with (folded into ours, `also_found_by`)."""
     path = str(ACT / file)
     return [f"{f.rule}: {f.message}" for f in report.findings
-            if f.path == path and f.rule in rule_ids and not (f.data or {}).get("needs_review")]
+            if f.path == path and not (f.data or {}).get("needs_review")
+            and ({f.rule, *(f.data or {}).get("also_found_by", ())} & rule_ids)]
 
 
 def test_every_example_was_checked_in_the_browser(report):
