@@ -18,15 +18,39 @@ from qa.findings import Finding
 SNIPPET_MAX = 240
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-# WHATWG Encoding: these labels all mean windows-1252 in a browser
-_LABELS = {k: "cp1252" for k in ("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1",
-                                  "latin-1", "l1", "iso_8859-1", "cp819", "ibm819",
-                                  "x-cp1252", "ansi_x3.4-1968")}
+# WHATWG Encoding: a browser reads these labels as a superset of the charset they name
+# (the Latin-1 family as windows-1252, Shift_JIS as windows-31j...), so pages written in
+# the superset decode without errors in the browser; they must here too
+_LABELS = {
+    **{k: "cp1252" for k in ("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1",
+                             "latin-1", "l1", "iso_8859-1", "cp819", "ibm819", "x-cp1252",
+                             "ansi_x3.4-1968", "csisolatin1", "iso-ir-100", "iso88591",
+                             "iso_8859-1:1987", "windows-1252")},
+    **{k: "cp1254" for k in ("iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5",
+                             "iso88599", "iso-ir-148", "csisolatin5", "windows-1254")},
+    **{k: "cp874" for k in ("tis-620", "iso-8859-11", "iso8859-11", "iso885911",
+                            "dos-874", "windows-874")},
+    **{k: "cp932" for k in ("shift_jis", "shift-jis", "sjis", "ms932", "ms_kanji",
+                            "csshiftjis", "windows-31j", "x-sjis")},
+    **{k: "gb18030" for k in ("gb2312", "gbk", "gb_2312", "gb_2312-80", "chinese",
+                              "csgb2312", "csiso58gb231280", "iso-ir-58", "x-gbk")},
+    **{k: "cp949" for k in ("euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601",
+                            "ksc_5601", "korean", "cseuckr", "csksc56011987", "iso-ir-149",
+                            "windows-949")},
+    **{k: "big5hkscs" for k in ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")},
+}
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
-_TAG_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)")
-_RAW_TEXT = re.compile(r"<!--.*?-->|(?<=<script)[^>]*>.*?(?=</script)|(?<=<style)[^>]*>.*?(?=</style)",
-                       re.S | re.I)
+# A start tag, with its attributes consumed so that a `<tag` inside an attribute value
+# (`data-tip="<img src=x>"`) is not taken for an element. A value is quoted only right
+# after `=` (HTML: `title=don't` is unquoted); possessive, so it never backtracks.
+_TAG_OPEN = re.compile(r"""<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)"""
+                       r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))*+""")
+# Comments, and the text of elements whose content is never markup (HTML: raw text and
+# escapable raw text; libxml2 parses them so too). Group 2 is what to pass over: the
+# start tag's own name stays visible to _TAG_OPEN.
+_RAW_TEXT = re.compile(r"<!--.*?-->|<(script|style|textarea|title|xmp|iframe|noembed|noframes)"
+                       r"(?=[\s/>])([^>]*>.*?)(?=</\1[\s/>]|\Z)", re.S | re.I)
 _XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -112,10 +136,12 @@ class Page:
             root = lxml.html.document_fromstring("<html><body></body></html>")
         for err in parser.error_log:
             if "depth" in err.message.lower():
+                # libxml2's own words advise an option we already set: say the limit
+                limit = re.search(r"\d+", err.message)
                 self.problems.append(Problem(
-                    "markup-error", "elements nested deeper than the parser's limit "
-                    f"({err.message.strip()}); content below that depth was not checked",
-                    err.line or None))
+                    "markup-error", "elements nested deeper than the parser's limit"
+                    f"{f' of {limit.group()} levels' if limit else ''}; content below that "
+                    "depth was not checked", err.line or None))
                 break
         return root
 
@@ -150,9 +176,10 @@ class Page:
     @cached_property
     def _tag_starts(self) -> dict[str, list[tuple[int, int]]]:
         """tag name -> (line, column) of every `<tag` in the source, in order; tags
-        inside comments and raw text (script, style) are passed over."""
+        inside comments, raw text (script, style, textarea...) and attribute values are
+        passed over."""
         src = self.source
-        skip = [m.span() for m in _RAW_TEXT.finditer(src)]      # comments, script, style
+        skip = [m.span(2) if m.group(1) else m.span() for m in _RAW_TEXT.finditer(src)]
         tags: dict[str, list[tuple[int, int]]] = {}
         line, line_start, pos, k = 1, 0, 0, 0
         for m in _TAG_OPEN.finditer(src):

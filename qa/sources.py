@@ -2,9 +2,11 @@
 site they form (so links between pages resolve as they would on the web server)."""
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,7 +30,8 @@ class Source:
 class Target:
     """Where a reference points, resolved against the site."""
     kind: str           # "page" (same or other local file), "outside" (leaves the root),
-                        # "external" (another scheme or host), "special" (javascript:, data:...)
+                        # "external" (another scheme or host), "special" (javascript:, data:...),
+                        # "invalid" (not a URL at all: "https://[::1", url is the reason)
     url: str = ""       # site-relative path of the target file
     file: Path | None = None
     fragment: str | None = None   # percent-decoded; None when the reference has no '#'
@@ -38,6 +41,10 @@ class Target:
 class Site:
     root: Path
     urls: set[str] = field(default_factory=set)     # pages in this run
+    # Is the root known (a directory named, or --site-root)? With only files named, it is
+    # just their common folder: `../css/site.css` from one page of a site is then a file
+    # to look for, not a reference that leaves the site.
+    bounded: bool = True
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)
@@ -55,7 +62,12 @@ class Site:
         return t
 
     def _resolve(self, page_url: str, ref: str) -> Target:
-        parts = urlsplit(ref)
+        try:
+            parts = urlsplit(ref)
+            parts.port                      # "http://host:99999/" fails only when asked
+        except ValueError as e:             # "https://[2001:db8::1/": no browser opens it
+            reason = str(e) or "malformed"
+            return Target("invalid", reason[:1].lower() + reason[1:])
         if parts.scheme and parts.scheme.lower() not in ("http", "https") or \
                 (parts.scheme and not parts.netloc):
             return Target("special")
@@ -69,9 +81,9 @@ class Site:
         else:
             rel = posixpath.normpath(posixpath.join(posixpath.dirname(page_url),
                                                     unquote(parts.path)))
-            if rel == ".." or rel.startswith("../"):
+            if (rel == ".." or rel.startswith("../")) and self.bounded:
                 return Target("outside", rel)
-            joined = "/" if rel == "." else "/" + rel
+            joined = rel if rel.startswith("..") else "/" if rel == "." else "/" + rel
         if parts.path.endswith("/") and not joined.endswith("/"):
             joined += "/"
         rel = joined.lstrip("/")
@@ -116,8 +128,8 @@ def document_base(page) -> str | None:
     href = next((clean(b.get("href")) for b in page.elements("base")
                  if b.get("href") is not None), "")
     target = page.site.resolve(page.url, href) if href else None
-    if target is None or target.kind in ("special", "outside"):   # HTML: data:, javascript:
-        return page.url                                              # bases are ignored
+    if target is None or target.kind in ("special", "outside", "invalid"):   # HTML: such
+        return page.url                                       # bases (data:...) are ignored
     return None if target.kind == "external" else target.url
 
 
@@ -153,11 +165,14 @@ def discover(paths: list[str], site_root: str | None = None,
         absf = Path(os.path.abspath(f))
         # a page outside --site-root keeps a unique "../" path: its links leave the root
         url = Path(os.path.relpath(absf, root)).as_posix()
-        if url in seen or any(Path(url).match(g) for g in exclude):
+        # the same globs as overrides: matched against the whole site path, `*` crossing
+        # folders ("drafts/*" is everything under drafts/, and nothing else)
+        if url in seen or any(fnmatch.fnmatch(url, g) for g in exclude):
             continue        # the same file named twice is checked once
         seen.add(url)
         sources.append(Source(printable(shown), absf, printable(url)))
-    return sources, Site(root, {s.url for s in sources}), missing
+    bounded = bool(site_root) or any(Path(a).is_dir() for a in paths)
+    return sources, Site(root, {s.url for s in sources}, bounded), missing
 
 
 def printable(name: str) -> str:
@@ -172,7 +187,10 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     def failed(message: str) -> Page:
         return Page(src.path, src.url, "", site=site, problems=[Problem("load-error", message)])
     try:
-        size = src.file.stat().st_size
+        st = src.file.stat()
+        if not stat.S_ISREG(st.st_mode):        # a FIFO would block the run forever
+            return failed("page is not a regular file (a pipe, socket or device)")
+        size = st.st_size
         if size > max_bytes:
             return failed(f"page is {size / 1048576:.1f} MiB, over the "
                           f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
@@ -184,7 +202,11 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     if not data.strip():
         return failed("page is empty")
     head = data[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    # binary: NUL bytes all over (images, archives); a stray NUL in a page is only a
+    # parse error, which browsers (and lxml) read as U+FFFD
+    if head.count(b"\x00") > max(2, len(head) // 100) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return failed("page is a binary file, not HTML")
     text, enc, problems = decode(data)
+    if "\r" in text:       # HTML: CR LF and lone CR are newlines, as editors count lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Page(src.path, src.url, text, encoding=enc, site=site, problems=problems)

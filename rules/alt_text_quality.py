@@ -122,7 +122,11 @@ def _names_its_download(el, text: str) -> bool:
     link = next((a for a in el.iterancestors("a") if a.get("href") is not None), None)
     if link is None:
         return False
-    target = posixpath.basename(unquote(urlsplit(link.get("href", "")).path))
+    try:
+        path = urlsplit(link.get("href", "")).path
+    except ValueError:                   # not a URL ("https://[oops"): its text, then
+        path = link.get("href", "")
+    target = posixpath.basename(unquote(path))
     return link.get("download") is not None or target.casefold() == text.casefold()
 
 

@@ -2,7 +2,8 @@
 
 A page that was moved or renamed leaves its links leading to a "not found" error, and a
 missing image, stylesheet, script or video leaves a hole in the page. A reference that
-climbs out of the site folder (`../../`) will not work once the site is published. Every
+climbs out of the site folder (`../../`) will not work once the site is published, and
+one that is not a valid URL at all (`https://[2001:db8::1/`) works nowhere. Every
 occurrence is reported at its own line. Links to other websites (http and https), email
 addresses, phone numbers and `data:` URLs are not checked. Option `ignore`: patterns of
 references to skip, matched against the reference as written or its path from the site
@@ -114,10 +115,12 @@ def check(page, conf):
     ignored = _matchers(conf.get("ignore", []))
     for el, noun, ref in references(page) if base is not None else ():
         target = page.site.resolve(base, ref)
-        if target.kind not in ("page", "outside") or \
+        if target.kind not in ("page", "outside", "invalid") or \
                 any(m(ref) or m("/" + target.url.lstrip("/")) for m in ignored):
             continue
-        if target.kind == "outside":
+        if target.kind == "invalid":
+            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" is not a valid URL ({target.url})')
+        elif target.kind == "outside":
             yield page.finding(el, f'{noun} "{shorten(ref, 100)}" leaves the site root')
         elif not page.site.exists(target):
             yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist')

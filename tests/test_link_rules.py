@@ -64,6 +64,55 @@ def test_climbing_above_the_site_root_is_reported(write_page, tmp_path):
         'link to "/../x.html" does not exist']     # URL: "/.." stays at the root
 
 
+def test_one_page_of_a_site_named_alone_looks_above_its_folder(write_page, tmp_path):
+    """`qa check site/news/a.html` (on save, say): the site root is unknown, so `../x` is a
+    file to look for, not a reference leaving the site. Naming the site keeps the bound."""
+    write_page("css/site.css", "body {}")
+    write_page("about.html", PAGE.format('<h2 id="contact">Contact</h2>'))
+    page = write_page("news/a.html", PAGE.format(
+        '<link rel="stylesheet" href="../css/site.css">\n<a href="../about.html#contact">A</a>\n'
+        '<a href="../gone.html">G</a>\n<a href="../about.html#nowhere">N</a>'))
+    alone = [(f.rule, f.line, f.message) for f in check(page).findings
+             if f.rule in ("broken-link", "broken-anchor")]
+    assert alone == [("broken-link", 4, 'link to "../gone.html" does not exist'),
+                     ("broken-anchor", 5, 'fragment "#nowhere" not found in "../about.html"')]
+    bounded = Config(site_root=str(tmp_path / "news"))
+    assert {f.message for f in check(page, config=bounded).findings if f.rule == "broken-link"} == {
+        'stylesheet "../css/site.css" leaves the site root', 'link to "../gone.html" leaves the site root',
+        'link to "../about.html#contact" leaves the site root',
+        'link to "../about.html#nowhere" leaves the site root'}
+
+
+def test_a_reference_that_is_no_url_is_reported_and_costs_nothing_else(write_page, tmp_path):
+    write_page("index.html", PAGE.format(
+        '<a href="https://[2001:db8::1/">router</a>\n<a href="gone.html">gone</a>\n'
+        '<a href="http://[oops#x"><img alt="IMG_0001.jpg" src="logo.png"></a>\n'
+        '<a href="http://host:99999/">port</a> <a href="#nowhere">n</a>\n'
+        '<base href="http://[::1">'))
+    got = [(f.rule, f.line, f.message) for f in check(tmp_path).findings
+           if f.rule in ("broken-link", "broken-anchor", "alt-text-quality", "rule-error")]
+    assert got == [
+        ("broken-link", 2, 'link to "https://[2001:db8::1/" is not a valid URL (invalid IPv6 URL)'),
+        ("broken-link", 3, 'link to "gone.html" does not exist'),
+        ("broken-link", 4, 'link to "http://[oops#x" is not a valid URL (invalid IPv6 URL)'),
+        ("alt-text-quality", 4, 'alt "IMG_0001.jpg" is a file name, not a description'),
+        ("broken-link", 4, 'image "logo.png" does not exist'),
+        ("broken-link", 5, 'link to "http://host:99999/" is not a valid URL (port out of range 0-65535)'),
+        ("broken-anchor", 5, 'fragment "#nowhere" not found on this page')]
+
+
+def test_elements_are_placed_past_tags_written_inside_attribute_values_and_text(write_page):
+    """A `<tag` inside an attribute value, a textarea, a title or a script is no element."""
+    page = write_page("index.html", (
+        '<!doctype html>\n<html lang="en"><title>Tips <img></title>\n<body><h1>x</h1>\n'
+        '<p data-tip="<img src=q.png>" title=don\'t>x</p>\n<textarea>\n<img src="t.png">\n</textarea>\n'
+        '<script>document.write("<img>")</script><img src="a.png">\n<iframe title="f"><img></iframe>\n'
+        '<img src="b.png"></body></html>'))
+    placed = [(f.line, f.column, f.message) for f in check(page).findings if f.rule == "missing-alt-text"]
+    assert placed == [(8, 41, 'image "a.png" has no alt attribute'),
+                      (10, 1, 'image "b.png" has no alt attribute')]
+
+
 def test_every_occurrence_is_reported_at_its_own_line(write_page, tmp_path):
     write_page("index.html", PAGE.format('<a href="gone.html">1</a>\n<p>\n'
                                          '<a href="gone.html">2</a>'))

@@ -38,6 +38,10 @@ def test_bad_page_is_a_finding_and_others_are_reported(tmp_path, name, data, rul
     assert rule in rules_on(report, tmp_path / name)
     assert "missing-alt-text" in rules_on(report, tmp_path / "good.html")
     assert len(report.pages) == 2
+    if name == "deep.html":      # in words the user can act on, not libxml2's advice
+        [f] = [f for f in report.findings if f.rule == "markup-error"]
+        assert f.message.startswith("elements nested deeper than the parser's limit of 2")
+        assert "XML_PARSE" not in f.message
 
 
 def test_broken_markup_still_checked(tmp_path):
@@ -160,3 +164,48 @@ def test_odd_aria_level_is_no_rule_error(tmp_path):
     (tmp_path / "p.html").write_text('<html lang="en"><title>x</title><h1>x</h1>'
                                      '<div role="heading" aria-level="\u00b2">y</div></html>')
     assert "rule-error" not in {f.rule for f in check(tmp_path).findings}
+
+
+def test_a_named_pipe_costs_its_page_and_never_blocks(tmp_path):
+    os.mkfifo(tmp_path / "pipe.html")                   # reading it would wait forever
+    (tmp_path / "good.html").write_text(GOOD)
+    report = check(tmp_path)
+    [f] = [f for f in report.findings if f.path == str(tmp_path / "pipe.html")]
+    assert f.rule == "load-error" and "not a regular file" in f.message
+    assert "missing-alt-text" in rules_on(report, tmp_path / "good.html")
+
+
+def test_a_stray_nul_is_not_a_binary_file(tmp_path):
+    (tmp_path / "nul.html").write_bytes(GOOD.encode().replace(b"<h1>", b"<h1>\x00"))
+    (tmp_path / "good.html").write_text(GOOD)
+    report = check(tmp_path)
+    assert rules_on(report, tmp_path / "nul.html") == rules_on(report, tmp_path / "good.html")
+    assert "missing-alt-text" in rules_on(report, tmp_path / "nul.html")
+
+
+def test_cr_line_endings_count_lines_as_editors_do(tmp_path):
+    lines = ['<!doctype html><html lang="en"><title>t</title>', "<main>", "<h1>t</h1>", "",
+             '<img src="x.png">', "</main></html>"]
+    for name, eol in (("lf.html", "\n"), ("crlf.html", "\r\n"), ("cr.html", "\r")):
+        (tmp_path / name).write_text(eol.join(lines), newline="")
+    report = check(tmp_path)
+    placed = {(os.path.basename(f.path), f.line, f.column) for f in report.findings
+              if f.rule == "missing-alt-text"}
+    assert placed == {("lf.html", 5, 1), ("crlf.html", 5, 1), ("cr.html", 5, 1)}
+
+
+@pytest.mark.parametrize("label, codec, text", [
+    ("Shift_JIS", "cp932", "髙橋①"),             # ① and 髙 are windows-31j, not JIS X 0208
+    ("gb2312", "gbk", "镕"),                     # GBK beyond GB 2312
+    ("euc-kr", "cp949", "똠"),                   # CP949 beyond EUC-KR
+    ("iso-8859-9", "cp1254", "€"),               # windows-1254 beyond Latin-5
+    ("tis-620", "cp874", "€"),
+    ("big5", "big5hkscs", "嘅"),
+])
+def test_charsets_decode_as_browsers_read_them(tmp_path, label, codec, text):
+    """WHATWG Encoding: a browser reads these labels as the superset; so must we."""
+    html = f'<!doctype html><html><head><meta charset="{label}"><title>{text}</title></head><body><h1>{text}</h1></body></html>'
+    (tmp_path / "p.html").write_bytes(html.encode(codec))
+    report = check(tmp_path)
+    assert [f for f in report.findings if f.rule == "encoding-error"] == []
+    assert report.pages[0].title == text
