@@ -34,18 +34,39 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
     c.add_argument("--site-root", metavar="DIR", help="directory that root-relative links (/x.html) resolve against")
     c.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip pages whose site path matches")
-    c.add_argument("--jobs", type=int, metavar="N", help="check pages in N worker processes")
+    c.add_argument("--jobs", type=_at_least_one, metavar="N", help="check pages in N worker processes")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
-    b.add_argument("--browser-jobs", type=int, metavar="N", help="parallel browser sessions")
+    b.add_argument("--browser-jobs", type=_at_least_one, metavar="N", help="parallel browser sessions")
     b.add_argument("--chrome", metavar="PATH", help="Chromium binary (default: found on PATH)")
     b.add_argument("--chromedriver", metavar="PATH", help="ChromeDriver binary (default: found on PATH)")
     b.add_argument("--axe-script", metavar="FILE", help="run this axe-core build (axe.min.js) instead of the bundled one")
     b.add_argument("--remote-url", metavar="URL", help="use a Selenium Grid at URL instead of a local driver")
-    b.add_argument("--browser-timeout", type=float, metavar="SECONDS", help="per-page time limit in the browser")
+    b.add_argument("--browser-timeout", type=_seconds, metavar="SECONDS", help="per-page time limit in the browser")
     sub.add_parser("rules", help="list every rule with its id, default severity and summary")
     return p
+
+
+def _at_least_one(text: str) -> int:
+    """argparse type: a whole number of at least 1 (argparse exits 2 otherwise)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        s = float(text)
+    except ValueError:
+        s = 0.0
+    if not s > 0:           # also NaN
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return s
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,8 +112,6 @@ def _check(args) -> int:
     if args.exclude:
         cfg.exclude += tuple(args.exclude)
     if args.jobs is not None:
-        if args.jobs < 1:
-            return _fail("--jobs takes a whole number of at least 1")
         cfg.jobs = args.jobs
     for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
                       ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),

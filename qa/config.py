@@ -94,10 +94,15 @@ def find_config(start: Path | None = None) -> Path | None:
         py = folder / "pyproject.toml"
         if py.is_file():
             try:
-                if "qa" in tomllib.loads(py.read_text("utf-8")).get("tool", {}):
-                    return py
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-                pass
+                doc = tomllib.loads(py.read_text("utf-8"))
+            except OSError:
+                continue
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                # it may hold our settings: running without them would quietly change
+                # what gates (ruff stops here too)
+                raise ConfigError(str(py), f"is not valid TOML: {e}") from None
+            if "qa" in doc.get("tool", {}):
+                return py
     return None
 
 
@@ -195,6 +200,8 @@ def _browser(value: Any) -> dict[str, Any]:
         _typed(f"browser.{k}", v, BROWSER_KEYS[k])
     if "jobs" in table:
         _positive("browser.jobs", table["jobs"])
+    if "timeout" in table and not table["timeout"] > 0:
+        raise ConfigError("browser.timeout", f"expected a number of seconds above 0, got {table['timeout']!r}")
     return {"enabled": False, **table}
 
 

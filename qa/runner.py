@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ def _check_many(args: tuple) -> list[PageResult]:
 def run(paths: list[str], config: Config | None = None,
         progress: Callable[[int, int], None] | None = None) -> Report:
     config = config or Config.default()
+    if config.site_root and not os.path.isdir(config.site_root):
+        raise UsageError(f'site root "{config.site_root}" is not a directory')
     srcs, site, missing = sources.discover(paths, config.site_root, config.exclude)
     if missing:
         raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))

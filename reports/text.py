@@ -1,4 +1,11 @@
-"""Compiler-style lines for a terminal: `path:line:col: severity rule message`."""
+"""Compiler-style lines for a terminal: `path:line:col: severity rule message`.
+
+A reading-level finding is followed by its hardest sentences, indented (so tools that
+read the compiler-style lines pass over them):
+
+    news/trial.html:22:1: warning reading-level reading grade 16.1 is above the target 8 (...)
+        line 30, grade 26.3: "The lead investigator, consultant oncologist ..."
+"""
 from __future__ import annotations
 
 import os
@@ -16,4 +23,8 @@ def write(report: Report, stream: TextIO) -> None:
         where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")
         sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
         stream.write(f"{where}: {sev} {f.rule} {f.message}\n")
+        for h in (f.data or {}).get("hardest") or ():
+            if isinstance(h, dict):
+                line = f"line {h.get('line')}, " if h.get("line") else ""
+                stream.write(f'    {line}grade {h.get("grade")}: "{h.get("text", "")}"\n')
     stream.write(report.summary_line() + "\n")

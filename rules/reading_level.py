@@ -63,6 +63,14 @@ TAGS = ("wcag2aaa", "wcag315")
 CONF = {"target-grade": (int, float), "min-words": int, "min-sentences": int,
         "hardest": int}
 DEFAULT = {"target-grade": 8, "min-words": 100, "min-sentences": 3, "hardest": 3}
+
+
+def validate(conf) -> None:
+    """Ranges the option types cannot say; called when the config loads (exit 2)."""
+    for name, least in (("target-grade", 0), ("min-words", 0), ("min-sentences", 1), ("hardest", 0)):
+        if conf[name] < least:
+            raise ValueError(f'option "{name}" of rule "{ID}" must be at least {least}, '
+                             f"got {conf[name]!r}")
 WHY = ("Many people read below the level of school they finished, and fewer still read "
        "well when they are ill, worried or reading in a second language. Long sentences "
        "and long words make them miss what they need to do.")

@@ -135,3 +135,44 @@ def test_misspelt_suppression_is_reported(site):
     (site / "s.html").write_text(CLEAN.replace("<p>", '<p data-qa-ignore="mising-alt-text">'))
     r = qa("check", site / "s.html", cwd=site)
     assert 'unused-suppression suppression of "mising-alt-text" hid nothing' in r.stdout
+
+
+def test_a_broken_pyproject_is_a_config_error_not_silence(site):
+    """It may hold [tool.qa]: running without it would quietly change what gates."""
+    (site / "pyproject.toml").write_text('[project]\nname = qa-site\n\n[tool.qa]\nfail-on = "info"\n')
+    r = qa("check", site / "clean.html", cwd=site)
+    assert r.returncode == 2 and "pyproject.toml" in r.stderr and "not valid TOML" in r.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--browser-jobs", "0"], "--browser-jobs"),
+    (["--browser-jobs", "-3"], "--browser-jobs"),
+    (["--browser-timeout", "-1"], "--browser-timeout"),
+    (["--browser-timeout", "0"], "--browser-timeout"),
+    (["--jobs", "0"], "--jobs"),
+    (["--jobs", "two"], "--jobs"),
+    (["--site-root", "no-such-folder"], "no-such-folder"),
+])
+def test_bad_numbers_and_folders_exit_2_naming_the_option(site, args, words):
+    r = qa("check", *args, site / "clean.html", cwd=site)
+    assert r.returncode == 2 and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_exclude_globs_match_the_whole_site_path_like_overrides(tmp_path):
+    for name in ("index", "drafts/a", "drafts/sub/b", "blog/drafts/c", "es/d"):
+        (tmp_path / f"{name}.html").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"{name}.html").write_text(CLEAN)
+    r = qa("check", tmp_path, "--exclude", "drafts/*", "--format", "json", cwd=tmp_path)
+    pages = sorted(Path(p["path"]).relative_to(tmp_path).as_posix() for p in json.loads(r.stdout)["pages"])
+    assert pages == ["blog/drafts/c.html", "es/d.html", "index.html"]
+
+
+def test_text_lists_the_hardest_sentences_under_a_reading_level_finding(tmp_path):
+    r = qa("check", ROOT / "sample_pages" / "news" / "cancer-trial.html", "--no-config")
+    lines = r.stdout.splitlines()
+    at = next(i for i, l in enumerate(lines) if " reading-level " in l)
+    hardest = lines[at + 1:at + 4]
+    assert [l.split(",")[0] for l in hardest] == ["    line 30", "    line 40", "    line 32"]
+    assert hardest[0].startswith('    line 30, grade 26.3: "The lead investigator')
+    assert not lines[at + 4].startswith(" ")

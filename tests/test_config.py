@@ -42,6 +42,16 @@ def test_most_specific_override_wins():
     ({"browser": {"headless": False}}, "browser.headless"),
     ({"rules": {"broken-link": {"ignore": ["re:(unclosed"]}}}, "rules.broken-link"),
     ({"rules": {"alt-text-quality": {"placeholders": [1, 2]}}}, "rules.alt-text-quality"),
+    ({"rules": {"reading-level": {"min-words": -5}}}, "rules.reading-level"),
+    ({"rules": {"reading-level": {"min-sentences": 0}}}, "rules.reading-level"),
+    ({"rules": {"reading-level": {"hardest": -1}}}, "rules.reading-level"),
+    ({"rules": {"reading-level": {"target-grade": -3}}}, "rules.reading-level"),
+    ({"overrides": [{"paths": ["es/*"], "rules": {"reading-level": {"hardest": -1}}}]},
+     "overrides[0].rules.reading-level"),
+    ({"browser": {"timeout": -1}}, "browser.timeout"),
+    ({"browser": {"timeout": 0}}, "browser.timeout"),
+    ({"browser": {"timeout": float("nan")}}, "browser.timeout"),
+    ({"browser": {"jobs": 0}}, "browser.jobs"),
 ])
 def test_errors_name_the_key(table, key):
     with pytest.raises(ConfigError) as e:
