@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,12 +25,13 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from qa.findings import SEVERITIES, Finding, Report
+from qa.findings import SEVERITIES, Finding, Report, at_least
 from reports import plain_language
 
 EXT = "index.html"
 
 SHARED_MIN_PAGES = 2      # the same element on this many pages is a template problem
+SHOWN_PER_KIND = 10       # a page's problems of one kind shown open; the rest fold
 TOP_PAGES = 10            # "pages with the most problems" in the overview
 READING_SHOWN = 15        # reading-level rows shown open; the rest fold (a 500-page site)
 SEVERITY_LABEL = {"error": "Error", "warning": "Warning", "info": "Info"}
@@ -123,6 +125,15 @@ def safe_url(url: Any) -> str | None:
     return None
 
 
+def display_path(path: str, site_root: str | None) -> str:
+    """A page as editors know it: its path in the site ("news/a.html"), the site's folder
+    being named once at the top; a page outside the site, or a URL, as it was named."""
+    if not site_root or "://" in path:
+        return path
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(site_root))
+    return path if rel == ".." or rel.startswith(("../", "..\\")) else Path(rel).as_posix()
+
+
 def lang_attr(value: Any) -> str | None:
     """A page's language for a lang="" attribute on text quoted from it (WCAG 3.1.2), or
     None when it is not a well-formed language tag (an invalid lang is itself a defect)."""
@@ -173,14 +184,42 @@ def _finding_view(f: Finding, rules: dict[str, dict[str, Any]]) -> dict[str, Any
     }
 
 
+# "../../_static/logo.svg" and "_static/logo.svg" are one template's logo, written from
+# pages at different depths
+_UP_DIRS = re.compile(r"""(?<=["'=])(?:\.\.?/)+""")
+
+
 def _shared_key(f: Finding) -> tuple | None:
-    """Same rule, same severity, same element (selector and snippet): the shared
-    navigation's problem, not one per page. Page-level findings (no element) never group,
-    nor does reading level: it scores each page's own text, even when two pages' <main>
-    start alike and their shortened snippets match."""
+    """Same rule, same severity, same markup: the shared navigation's problem, not one per
+    page. The markup is the element's snippet with relative paths' leading `../` dropped
+    (pages at different depths write the same link differently); its CSS path only when
+    there is no snippet (a sidebar's place in the tree varies from page to page). Page-level
+    findings (no element) never group, nor does reading level: it scores each page's own
+    text, even when two pages' <main> start alike and their shortened snippets match."""
     if not (f.selector or f.snippet) or f.rule == "reading-level":
         return None
-    return (f.rule, f.severity, f.selector or "", " ".join((f.snippet or "").split()))
+    if f.snippet:
+        return (f.rule, f.severity, "", _UP_DIRS.sub("", " ".join(f.snippet.split())))
+    return (f.rule, f.severity, f.selector, "")
+
+
+def _kinds(findings: list[Finding], rules: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page's own problems by kind (rule, severity, needs review), most severe first: the
+    advice once per kind, then each occurrence in line order, the first SHOWN_PER_KIND
+    open. A 500-page site repeats no explanation 2,000 times."""
+    by_kind: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_kind[(f.rule, f.severity, bool((f.data or {}).get("needs_review")))].append(f)
+    groups = []
+    for (rule, severity, review), fs in by_kind.items():
+        items = [_finding_view(f, rules) for f in fs]
+        first = items[0]
+        groups.append({**first, "message": None, "selector": None, "snippet": None,
+                       "line": None, "column": None, "also": [], "items": items,
+                       "parts": [p for p in (items[:SHOWN_PER_KIND], items[SHOWN_PER_KIND:]) if p],
+                       "first_shown": SHOWN_PER_KIND, "_order": (SEVERITIES.index(severity), fs[0].line or 0)})
+    groups.sort(key=lambda g: g.pop("_order"))
+    return groups
 
 
 def build_view(report: Report) -> dict[str, Any]:
@@ -189,6 +228,7 @@ def build_view(report: Report) -> dict[str, Any]:
     infos = {p.path: p for p in report.pages}
     order = list(dict.fromkeys([p.path for p in report.pages] + [f.path for f in report.findings]))
     anchor = {path: f"page-{i}" for i, path in enumerate(order, 1)}
+    show = {path: display_path(path, (report.meta or {}).get("site_root")) for path in order}
 
     # template-wide problems: the same element on SHARED_MIN_PAGES or more pages
     by_key: dict[tuple, list[Finding]] = defaultdict(list)
@@ -199,12 +239,14 @@ def build_view(report: Report) -> dict[str, Any]:
     shared_keys = {k for k, fs in by_key.items()
                    if len({f.path for f in fs}) >= SHARED_MIN_PAGES}
     shared = []
-    for k, fs in by_key.items():           # insertion order: first page, first line
+    # most severe first, then the most pages: what to ask the template's owners first
+    for k, fs in sorted(by_key.items(), key=lambda kv: (
+            SEVERITIES.index(kv[0][1]), -len({f.path for f in kv[1]}))):
         if k not in shared_keys:
             continue
         first = _finding_view(fs[0], rules)
         first["count"] = len(fs)
-        first["pages"] = [{"path": f.path, "anchor": anchor[f.path], "line": f.line,
+        first["pages"] = [{"path": show[f.path], "anchor": anchor[f.path], "line": f.line,
                            "column": f.column,
                            "message": f.message if f.message != fs[0].message else None}
                           for f in fs]
@@ -238,10 +280,10 @@ def build_view(report: Report) -> dict[str, Any]:
         if reading:
             reading["lang_attr"] = lang_attr(reading["language"]) or lang
         pages.append({
-            "path": path, "anchor": anchor[path],
+            "path": show[path], "anchor": anchor[path], "counts": counts_per_page[path],
             "title": info.title if info else None,
             "lang_attr": lang,
-            "findings": [_finding_view(f, rules) for f in per_page.get(path, [])],
+            "groups": _kinds(per_page.get(path, []), rules),
             "shared": shared_per_page.get(path, 0),
             "total": sum(counts_per_page[path].values()),
             "reading": reading,
@@ -251,15 +293,17 @@ def build_view(report: Report) -> dict[str, Any]:
     for f in report.findings:
         by_rule[f.rule].append(f)
     rule_rows = []
-    for rid, fs in sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for rid, fs in by_rule.items():
         sev = Counter(f.severity for f in fs).most_common(1)[0][0]
         rule_rows.append({"id": rid, "count": len(fs), "pages": len({f.path for f in fs}),
                           "severity": sev, "severity_label": SEVERITY_LABEL[sev],
                           "summary": _words(rid, rules)["summary"]})
+    # most severe first, then the most common: what to fix first
+    rule_rows.sort(key=lambda r: (SEVERITIES.index(r["severity"]), -r["count"], r["id"]))
 
     top = sorted((p for p in pages if p["total"]), key=lambda p: (-p["total"], p["path"]))
     top_rows = [{"path": p["path"], "anchor": p["anchor"], "total": p["total"],
-                 **{s: counts_per_page[p["path"]][s] for s in SEVERITIES}}
+                 **{s: p["counts"][s] for s in SEVERITIES}}
                 for p in top[:TOP_PAGES]]
 
     counts = report.counts()
@@ -270,6 +314,7 @@ def build_view(report: Report) -> dict[str, Any]:
         "generated": meta.get("generated"),
         "browser": meta.get("browser"), "axe_version": meta.get("axe_version"),
         "fail_on": report.fail_on, "failed": report.failed,
+        "gating": sum(at_least(f.severity, report.fail_on) for f in report.findings),
         "total": len(report.findings), "page_count": len(order),
         "pages_with_problems": sum(1 for p in pages if p["total"]),
         "severities": [{"id": s, "label": SEVERITY_LABEL[s], "plural": SEVERITY_PLURAL[s],

@@ -3,8 +3,10 @@ SARIF viewer).
 
 One run; `tool.driver.rules` lists every rule the report documents plus any rule a finding
 names, sorted by id, and each result points at its rule by `ruleId` and `ruleIndex`.
-Page paths are relative URIs against `%SRCROOT%` (the directory qa ran in); pages given as
-URLs stay absolute. `partialFingerprints["qa/v1"]` is `Finding.fingerprint`, which has no
+Page paths are relative URIs against `%SRCROOT%` (the directory qa ran in), absolute ones
+under it too (`qa check $PWD/site` in CI: code scanning matches results to the repository's
+files only by relative path); a page outside it is a file: URI, and one given as a URL
+stays absolute. `partialFingerprints["qa/v1"]` is `Finding.fingerprint`, which has no
 line number in it, so a dashboard keeps a result's identity when lines above it move.
 
 The schema the tests validate against, reports/sarif-schema-2.1.0.json, is the SARIF SDK's
@@ -15,6 +17,7 @@ sha256 1c49a0f2b60444c71bb14878e21e0d882198eff4c539861b133093ad89ed798c).
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import PurePosixPath
 from typing import Any, TextIO
@@ -117,11 +120,15 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
-def artifact_location(path: str) -> dict[str, Any]:
-    """A page as SARIF wants it: a URL stays absolute; a relative file path becomes a
-    percent-encoded relative URI against %SRCROOT%; an absolute file path a file: URI."""
+def artifact_location(path: str, srcroot: str | None = None) -> dict[str, Any]:
+    """A page as SARIF wants it: a URL stays absolute; a file path under `srcroot` (the
+    working directory) becomes a percent-encoded relative URI against %SRCROOT%; any other
+    absolute path a file: URI."""
     if _URL.match(path):
         return {"uri": _encode(path, keep=":/?#[]@!$&'()*+,;=%")}
+    root = os.path.abspath(srcroot or os.getcwd())
+    if os.path.isabs(path) and os.path.commonpath([root, os.path.abspath(path)]) == root:
+        path = os.path.relpath(path, root)
     posix = path.replace("\\", "/")
     if _WINDOWS_DRIVE.match(path):
         return {"uri": "file:///" + _encode(posix)}

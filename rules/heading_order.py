@@ -27,7 +27,7 @@ CONF: dict = {}
 DEFAULT: dict = {}
 WHY = ("Screen reader users use heading levels like a table of contents. A jump from "
        "\"Heading 2\" straight to \"Heading 4\" makes them think part of the page is missing.")
-FIX = ("Pick the heading level by its place in the outline, not by its size: a part of an "
+FIX = ("Pick the heading level by its place in the outline, not by its size: a part of a "
        "\"Heading 2\" section is a \"Heading 3\". If you want a smaller look, ask for a "
        "style change instead of a lower level.")
 HELP_URL = "https://www.w3.org/WAI/tutorials/page-structure/headings/"

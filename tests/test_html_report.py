@@ -347,6 +347,70 @@ def test_template_wide_problem_is_listed_once_with_its_pages():
     assert about.xpath(".//li[@data-rule='page-h1']")
 
 
+def test_a_pages_problems_of_one_kind_share_one_explanation():
+    """A 500-page site's report says why a broken link matters once per page, not once
+    per link; past SHOWN_PER_KIND the occurrences fold."""
+    report = constructed_report()
+    report.findings = sorted(report.findings + [
+        Finding("broken-link", "error", "about.html", 30 + i, 1, f'link to "old-{i}.html" does not exist',
+                selector=f"#content > p:nth-of-type({i + 1}) > a", snippet=f'<a href="old-{i}.html">Old {i}</a>')
+        for i in range(12)], key=Finding.sort_key)
+    report.rules["broken-link"] = {"summary": "A link points to a local file that does not exist.",
+                                   "severity": "error", "why": "Visitors reach an error page.",
+                                   "fix": "Correct the address.", "help_url": None, "tags": []}
+    doc = lxml_html.document_fromstring(html_writer.render(report))
+    about = doc.get_element_by_id("page-1")
+    [card] = about.xpath(".//li[@data-kind='broken-link']")
+    text = " ".join(card.text_content().split())
+    assert "(12 times on this page)" in text and text.count("Visitors reach an error page.") == 1
+    items = card.xpath(".//li[@data-finding]")
+    assert [i.get("data-rule") for i in items] == ["broken-link"] * 12
+    assert [" ".join(i.cssselect(".message")[0].text_content().split()) for i in items][:2] == \
+        ['link to "old-0.html" does not exist', 'link to "old-1.html" does not exist']
+    assert all(i.cssselect("pre code") and i.xpath(".//dd/code") for i in items)   # each its element
+    folded = card.cssselect("details.rest")[0]
+    assert folded.cssselect("summary")[0].text == "Show the other 2"
+    assert folded.cssselect("ol")[0].get("start") == "11" and len(folded.xpath(".//li[@data-finding]")) == 2
+    # kinds most severe first: the 12 errors come before the page-h1 warning
+    kinds = [li.get("data-kind") or li.get("data-rule") for li in about.xpath(".//ol[@class='problems']/li")]
+    assert kinds.index("broken-link") < kinds.index("page-h1")
+    assert structure_problems(html_writer.render(report)) == []
+
+
+def test_shared_problems_match_across_depths_and_come_most_severe_then_widest_first():
+    report = constructed_report()
+    logo = [Finding("alt-text-quality", "warning", p, 3, 1, 'alt "Logo" says only what it is',
+                    selector=sel, snippet=f'<img src="{src}_static/py.svg" alt="Logo">')
+            for p, src, sel in (("about.html", "", "header > img"), ("news/café menu.html", "../", "div > header > img"),
+                                ("services/index.html", "../", "header > img"), ("es/noticias.html", "./../", "header > img"))]
+    report.findings = sorted(report.findings + logo, key=Finding.sort_key)
+    doc = lxml_html.document_fromstring(html_writer.render(report))
+    groups = [(li.get("data-rule"), li.get("data-count")) for li in doc.cssselect("#shared li.problem")]
+    assert groups == [("placeholder-link", "3"), ("alt-text-quality", "4")]   # error first
+    report.findings = [f for f in report.findings if not (f.rule == "placeholder-link" and f.path == "about.html")]
+    report.findings.append(dataclasses.replace(logo[0], rule="empty-heading", severity="warning"))
+    report.findings.append(dataclasses.replace(logo[1], rule="empty-heading", severity="warning"))
+    doc = lxml_html.document_fromstring(html_writer.render(sorted_report(report)))
+    groups = [(li.get("data-rule"), li.get("data-count")) for li in doc.cssselect("#shared li.problem")]
+    assert groups == [("placeholder-link", "2"), ("alt-text-quality", "4"), ("empty-heading", "2")]
+
+
+def sorted_report(report: Report) -> Report:
+    report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def test_kinds_of_problem_most_severe_first_and_pages_named_within_the_site(monkeypatch):
+    doc = lxml_html.document_fromstring(html_writer.render(constructed_report()))
+    sev = [r.cssselect(".badge")[0].get("class").split()[1]
+           for r in doc.xpath("//table[@aria-labelledby='by-rule-h']/tbody/tr")]
+    assert sev == sorted(sev, key=["error", "warning", "info"].index) and sev[-1] == "info"
+    # the sample site was named as sample_pages/: its pages read as paths in the site
+    doc = lxml_html.document_fromstring(html_writer.render(sample_report(monkeypatch)))
+    assert [h.text for h in doc.xpath("//section[@data-page-section]/h3")][:2] == ["about.html", "index.html"]
+    assert "sample_pages" in doc.cssselect(".lede code")[0].text
+
+
 def test_a_long_list_of_pages_folds_into_details():
     report = constructed_report()
     nav = next(f for f in report.findings if f.rule == "placeholder-link")
@@ -423,8 +487,11 @@ def test_reading_level_shows_grade_target_counts_and_hardest_sentences():
     marks = page.cssselect("ol.hardest li")
     assert [" ".join(m.text_content().split()) for m in marks] == [
         f"Line {h['line']}, grade {h['grade']} " + " ".join(
-            filter(None, (h.get("before"), h["text"], h.get("after")))) for h in HARDEST]
-    assert [m.cssselect("mark")[0].text for m in marks] == [h["text"] for h in HARDEST]
+            filter(None, (h.get("before"), "Hard sentence: " + h["text"], h.get("after")))) for h in HARDEST]
+    # highlighted, and said to screen readers, which do not announce <mark>
+    assert [m.cssselect("mark")[0].text_content() for m in marks] == \
+        ["Hard sentence: " + h["text"] for h in HARDEST]
+    assert all(m.cssselect("mark > span.vh") for m in marks)
     # in context: the sentences around it, shown but not highlighted
     assert [a.text for a in marks[0].cssselect(".around")] == [HARDEST[0]["before"], HARDEST[0]["after"]]
     assert marks[1].cssselect(".around") == []
@@ -682,5 +749,52 @@ def test_report_reflows_at_320_css_pixels(need_browser, tmp_path, monkeypatch):
             assert all(rid == "color-contrast" and driver.execute_script(
                 "return document.querySelector(arguments[0]).closest('.wide') !== null", t[0])
                 for rid, t in review), (name, review)
+    finally:
+        driver.quit()
+
+
+@pytest.mark.browser
+def test_search_by_page_counts_that_pages_entries_and_opens_what_is_folded(need_browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    report = constructed_report()
+    report.findings = sorted(report.findings + [
+        Finding("broken-link", "error", "about.html", 30 + i, 1, f'link to "old-{i}.html" does not exist',
+                snippet=f'<a href="old-{i}.html">Old {i}</a>') for i in range(12)], key=Finding.sort_key)
+    out = tmp_path / "index.html"
+    with out.open("w", encoding="utf-8") as fh:
+        html_writer.write(report, fh)
+    driver = chrome()
+    try:
+        driver.get(out.as_uri())
+        search = driver.find_element(By.ID, "filter-search")
+        status = lambda: driver.find_element(By.ID, "filter-status").text   # noqa: E731
+
+        # a page's name: that page's own problems, and its one entry of the shared
+        # navigation problem, not the other pages' entries of it
+        search.send_keys("services/index.html")
+        own = sum(f.path == "services/index.html" for f in report.findings)
+        WebDriverWait(driver, 5).until(lambda d: not status().startswith("Showing all"))
+        assert status() == f"Showing {own} of {len(report.findings)} problems (1 shared by many pages); 1 page listed."
+        listed = [s.get_attribute("id") for s in driver.find_elements(By.CSS_SELECTOR, "[data-page-section]")
+                  if s.is_displayed()]
+        assert listed == ["page-4"] and "shares with other pages" in driver.find_element(By.ID, "page-4").text
+        entries = driver.find_elements(By.CSS_SELECTOR, "#shared .on-pages li")
+        assert [e.text.split(",")[0] for e in entries if e.is_displayed()] == ["services/index.html"]
+
+        # a message folded away under "Show the other 2" is opened when it matches
+        search.clear()
+        search.send_keys('"old-11.html"\n')
+        WebDriverWait(driver, 5).until(lambda d: status().startswith("Showing 1 of"))
+        hit = [el for el in driver.find_elements(By.CSS_SELECTOR, "li[data-finding]") if el.is_displayed()]
+        assert len(hit) == 1 and "old-11.html" in hit[0].text
+        assert driver.find_element(By.CSS_SELECTOR, "details.rest").get_attribute("open") is not None
+
+        # the kind's own words find all of its occurrences
+        search.clear()
+        driver.find_element(By.ID, "filter-reset").click()
+        search.send_keys("broken-link\n")
+        WebDriverWait(driver, 5).until(lambda d: status().startswith("Showing 12 of"))
     finally:
         driver.quit()

@@ -145,7 +145,16 @@ def test_sarif_results_point_at_their_rules_and_pages():
     ("https://example.org/news/a b.html?x=1", {"uri": "https://example.org/news/a%20b.html?x=1"}),
 ])
 def test_page_paths_become_uris(path, expected):
-    assert sarif.artifact_location(path) == expected
+    assert sarif.artifact_location(path, srcroot="/work/repo") == expected
+
+
+def test_absolute_paths_under_the_working_directory_are_relative(tmp_path, monkeypatch):
+    """`qa check $PWD/site` in CI: code scanning matches results to files by path in the
+    repository, never by file: URI."""
+    monkeypatch.chdir(tmp_path)
+    assert sarif.artifact_location(str(tmp_path / "site" / "a b.html")) == \
+        {"uri": "site/a%20b.html", "uriBaseId": "SRCROOT"}
+    assert sarif.artifact_location("/srv/other/index.html") == {"uri": "file:///srv/other/index.html"}
 
 
 def test_sarif_never_carries_a_script_url(monkeypatch):
