@@ -48,25 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _at_least_one(text: str) -> int:
-    """argparse type: a whole number of at least 1 (argparse exits 2 otherwise)."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return n
+def _above_zero(convert, what: str):
+    """An argparse type: a number (int or float) above 0, or argparse exits 2 naming the
+    option and `what` it expected."""
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = 0
+        if not value > 0:           # NaN too
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+    return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        s = float(text)
-    except ValueError:
-        s = 0.0
-    if not s > 0:           # also NaN
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
-    return s
+_at_least_one = _above_zero(int, "a whole number of at least 1")
+_seconds = _above_zero(float, "a number of seconds above 0")
 
 
 def main(argv: list[str] | None = None) -> int:
