@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from qa.findings import Finding
-from qa.page import Page
+from qa.page import Page, undeclared_charset
 
 CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL = "apt-get install chromium chromium-driver"
@@ -66,6 +66,7 @@ class BrowserOptions:
     remote_url: str | None = None       # a Selenium Grid; the browser must reach our 127.0.0.1
     axe_rules: dict[str, bool] = field(default_factory=dict)   # axe rule id -> enabled
     axe_tags: list[str] = field(default_factory=list)          # run only rules with these tags
+    named_rules: dict[str, str] = field(default_factory=dict)  # axe rule id -> config key naming it
 
     @classmethod
     def from_config(cls, table: dict[str, Any]) -> "BrowserOptions":
@@ -90,6 +91,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):   # quiet: the report is the output
         pass
+
+    def guess_type(self, path):
+        """A page that declares no charset is served in the one the static rules read it
+        in (utf-8, else windows-1252), so both sides see the same text; a browser given no
+        charset guesses windows-1252 for every such page."""
+        ctype = super().guess_type(path)
+        if ctype == "text/html":
+            try:
+                with open(path, "rb") as fh:
+                    charset = undeclared_charset(fh.read())
+            except OSError:
+                charset = None
+            if charset:
+                return f"text/html; charset={charset}"
+        return ctype
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -153,9 +169,15 @@ class Session:
         self.profile: str | None = None
         self.service: Service | None = None
         self.driver = None
+        # a run being stopped (Ctrl-C) may close a session while its worker closes it too:
+        # one at a time, or the second removes the profile under a browser still dying
+        self._closing = threading.Lock()
         options = Options()
         for flag in CHROME_FLAGS:
             options.add_argument(flag)
+        # a page's alert() or confirm() is dismissed, as pa11y does: not a dead session
+        # (see _past_dialogs)
+        options.unhandled_prompt_behavior = "dismiss"
         try:
             if opts.remote_url:
                 url = opts.remote_url
@@ -167,8 +189,14 @@ class Session:
                 # we start the driver ourselves from an explicit path, so Selenium Manager
                 # never runs and nothing is downloaded; in its own process group, so the
                 # Chromium it starts can be killed with it when a page wedges both
+                # Chromium's own scratch files go in the profile too (TMPDIR), so that
+                # removing it leaves nothing, also after a hung browser was killed; unless
+                # the path is too long for the sockets Chromium makes there (107 bytes)
+                env = dict(os.environ)
+                if len(os.fsencode(self.profile)) <= 60:
+                    env["TMPDIR"] = self.profile
                 self.service = Service(executable_path=driver, log_output=subprocess.DEVNULL,
-                                       popen_kw={"start_new_session": True})
+                                       env=env, popen_kw={"start_new_session": True})
                 self.service.start()
                 url = self.service.service_url
             config = _client_config(url, opts.timeout)
@@ -193,28 +221,41 @@ class Session:
     def close(self, wedged: bool = False) -> None:
         """End the session. A wedged local session is killed outright: asking its driver
         to quit would wait out the same time limit again."""
-        driver, self.driver = self.driver, None
-        proc = getattr(self.service, "process", None)
-        self.service = None     # once reaped, its pid (our group id) may belong to another
-        if driver is not None and not (wedged and proc is not None):
-            try:
-                if wedged:         # a Grid: free its slot, but do not wait long for that
-                    driver.command_executor.client_config.timeout = 10
-                driver.quit()
-            except Exception:
-                pass
-        if proc is not None:
-            try:             # chromedriver and the Chromium it started share its group
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.profile:
-            shutil.rmtree(self.profile, ignore_errors=True)
-            self.profile = None
+        with self._closing:
+            driver, self.driver = self.driver, None
+            service, self.service = self.service, None  # once reaped, its pid (our group id)
+            proc = getattr(service, "process", None)    # may belong to another process
+            if driver is not None and not (wedged and proc is not None):
+                try:
+                    if wedged:         # a Grid: free its slot, but do not wait long for that
+                        driver.command_executor.client_config.timeout = 10
+                    driver.quit()
+                except Exception:
+                    pass
+            if proc is not None:
+                try:             # chromedriver and the Chromium it started share its group
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    pass
+                # SIGKILL lands when it lands: until the last Chromium process is gone it may
+                # still write into the profile, which must be removed after it
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    try:
+                        os.killpg(proc.pid, 0)        # signal 0: does the group still exist?
+                    except (ProcessLookupError, PermissionError):
+                        break
+                    time.sleep(0.02)
+                # selenium's Service, when collected, asks its driver to shut down and waits
+                # for an answer a killed driver never gives (10 s more per hung page)
+                service.process = None
+            if self.profile:
+                shutil.rmtree(self.profile, ignore_errors=True)
+                self.profile = None
 
     def check(self, url: str, fragments: set[str], options: dict) -> tuple[dict, set[str]]:
         """Load `url`, run axe; return axe's results and which `fragments` the DOM has."""
@@ -222,13 +263,20 @@ class Session:
         d = self.driver
         step = "load"
         try:
-            d.get(url)
+            _past_dialogs(lambda: d.get(url))
             step = "inject"
-            self._inject(0)
+            _past_dialogs(lambda: self._inject(0))
             step = "axe"
-            out = d.execute_async_script(_RUN_AXE, options)
+            out = _past_dialogs(lambda: d.execute_async_script(_RUN_AXE, options))
             if out.get("error"):
                 raise PageFailed(f'axe-core failed: "{out["error"]}"', retry=False, restart=False)
+            if (out.get("status") or 0) >= 400:      # the loopback server's 404: not the page
+                raise PageFailed(f"the browser could not load the page (HTTP {out['status']} "
+                                 "from the local server)", retry=False, restart=False)
+            went = str(out.get("url") or url)
+            if unquote(went.split("#")[0]) != unquote(url.split("#")[0]):   # axe checked another page
+                raise PageFailed(f'the page sent the browser on to "{went}" before it could '
+                                 "be checked", retry=False, restart=False)
             found = set(d.execute_script(_FIND_IDS, sorted(fragments))) if fragments else set()
             return out, found
         except PageFailed:
@@ -269,9 +317,10 @@ class Session:
 _RUN_AXE = """
 const done = arguments[arguments.length - 1];
 if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
+const nav = performance.getEntriesByType('navigation')[0];
 axe.run(document, arguments[0]).then(
   r => done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
-             url: r.url}),
+             url: r.url, status: nav ? nav.responseStatus : null}),
   e => done({error: String(e && e.message || e)}));
 """
 # HTML "find a potential indicated element": an element with that id, or an <a> with that name
@@ -286,6 +335,18 @@ return {version: axe.version, rules: rules.map(r => r.ruleId),
         tags: Array.from(new Set(rules.flatMap(r => r.tags))),
         viewport: window.innerWidth + 'x' + window.innerHeight};
 """
+
+
+def _past_dialogs(call: Callable[[], Any], tries: int = 10) -> Any:
+    """`call()`, again after each alert() or confirm() the page opened meanwhile: the driver
+    dismisses it (unhandledPromptBehavior) yet still fails the command that met it."""
+    from selenium.common.exceptions import UnexpectedAlertPresentException
+    for _ in range(tries - 1):
+        try:
+            return call()
+        except UnexpectedAlertPresentException:
+            continue
+    return call()
 
 
 def _client_config(url: str, timeout: float):
@@ -341,19 +402,16 @@ def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
     with serve(root) as run.base:
         sessions = _start(opts, run.source, jobs)
         run.live += sessions
+        done: list[threading.Event] = []
         try:
             meta.update(_check_axe(sessions[0], opts))
             meta["browser"] = sessions[0].browser
             meta["browser_jobs"] = jobs
-            threads = [threading.Thread(target=run.worker, args=(s, on_page), daemon=True,
-                                        name=f"qa-browser-{n}") for n, s in enumerate(sessions)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            done = _spawn(run.worker, [(s, on_page) for s in sessions], "qa-browser")
+            for d in done:
+                d.wait()
         finally:                 # also on Ctrl-C: no browser outlives the run
-            for s in run.live:
-                s.close(wedged=True)
+            run.stop(done)
     findings = [f for i, r in enumerate(run.results)
                 for f in (r if r is not None else [_error(pages[i][0], "the page was not reached")])]
     meta["browser_seconds"] = round(time.monotonic() - started, 3)
@@ -372,14 +430,26 @@ class _Run:
         self.results: list[list[Finding] | None] = [None] * len(pages)
         self.rendered: dict[str, set[str]] = {}
         self.live: list[Session] = []
+        self.stopping = False       # set under the lock: no session opens after it
         self.lock = threading.Lock()
         self.todo: queue.SimpleQueue[int] = queue.SimpleQueue()
         for i in range(len(pages)):
             self.todo.put(i)
 
+    def stop(self, done: list[threading.Event]) -> None:
+        """End every session, also while workers still run (Ctrl-C): a worker that sees its
+        session die must not open another, and one that is opening one closes it itself;
+        wait a little for them, so that no driver outlives the process."""
+        with self.lock:
+            self.stopping = True
+            live = list(self.live)
+        for s in live:
+            s.close(wedged=True)
+        _wait_all(done, 15)
+
     def worker(self, session: Session | None, on_page) -> None:
         try:
-            while True:
+            while not self.stopping:
                 try:
                     i = self.todo.get_nowait()
                 except queue.Empty:
@@ -402,12 +472,19 @@ class _Run:
         reason = ""
         for attempt in (1, 2):
             if session is None:
+                if self.stopping:
+                    return [_error(path, "the run was stopped")], None
                 try:
                     session = Session(self.opts, self.source)
                 except BrowserUnavailable as e:
                     return [_error(path, f"the browser could not be restarted ({e})")], None
                 with self.lock:
-                    self.live.append(session)
+                    stopped = self.stopping
+                    if not stopped:
+                        self.live.append(session)
+                if stopped:
+                    session.close(wedged=True)
+                    return [_error(path, "the run was stopped")], None
             try:
                 out, found = session.check(full, self.recheck.get(url, set()), self.options)
             except PageFailed as e:
@@ -434,6 +511,28 @@ class _Run:
         return [_error(path, reason)], session
 
 
+def _spawn(target: Callable[..., None], args: list[tuple], name: str) -> list[threading.Event]:
+    """Run `target(*a)` for each `a` in a daemon thread; each thread sets its event when it
+    ends. Events, not Thread.join: a join that Ctrl-C interrupted reports its thread as
+    ended while it still runs (CPython), and a browser it then opens outlives the run."""
+    done = [threading.Event() for _ in args]
+
+    def run(a: tuple, ended: threading.Event) -> None:
+        try:
+            target(*a)
+        finally:
+            ended.set()
+    for n, (a, ended) in enumerate(zip(args, done)):
+        threading.Thread(target=run, args=(a, ended), daemon=True, name=f"{name}-{n}").start()
+    return done
+
+
+def _wait_all(done: list[threading.Event], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    for d in done:
+        d.wait(max(0.0, deadline - time.monotonic()))
+
+
 def _start(opts: BrowserOptions, source: str, jobs: int) -> list[Session]:
     """Open `jobs` sessions at once; if any fails, close the others and raise."""
     out: list[Session | BaseException | None] = [None] * jobs
@@ -443,16 +542,19 @@ def _start(opts: BrowserOptions, source: str, jobs: int) -> list[Session]:
             out[n] = Session(opts, source)
         except BaseException as e:
             out[n] = e
-    threads = [threading.Thread(target=open_one, args=(n,), daemon=True) for n in range(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    errors = [e for e in out if isinstance(e, BaseException)]
+    done = _spawn(open_one, [(n,) for n in range(jobs)], "qa-browser-start")
+    try:
+        for d in done:
+            d.wait()
+    except BaseException as stop:      # Ctrl-C while browsers start: let them, then end them
+        _wait_all(done, 15)
+        errors: list[BaseException] = [stop]
+    else:
+        errors = [e for e in out if isinstance(e, BaseException)]
     if errors:
         for s in out:
             if isinstance(s, Session):
-                s.close()
+                s.close(wedged=True)
         raise errors[0]
     return out  # type: ignore[return-value]
 
@@ -469,6 +571,10 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
         raise BrowserUnavailable(f"axe-core could not be loaded in the browser ({_first_line(e)})") from None
     if not info:
         raise BrowserUnavailable(f'axe script "{opts.axe_script}" did not define axe')
+    for rid, key in sorted(opts.named_rules.items()):
+        if rid not in info["rules"]:
+            raise BrowserUnavailable(f'unknown axe rule "{rid}" in {key} '
+                                     f'(axe-core {info["version"]}; see its rule list)')
     unknown = sorted(set(opts.axe_rules) - set(info["rules"]))
     if unknown:
         raise BrowserUnavailable(f'unknown axe rule "{unknown[0]}" in browser.rules '

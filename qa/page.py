@@ -64,6 +64,19 @@ class Problem:
     line: int | None = None
 
 
+def undeclared_charset(data: bytes) -> str | None:
+    """The charset `decode` reads a page in when neither a BOM nor a <meta charset> says
+    one (utf-8, or windows-1252 when the bytes are not utf-8); None when the page declares
+    its own, which a browser then reads as we do."""
+    if data.startswith(tuple(b for b, _ in _BOMS)) or _META_CHARSET.search(data[:4096]):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
+
+
 def decode(data: bytes) -> tuple[str, str, list[Problem]]:
     """Decode page bytes the way a browser would: BOM, then <meta charset>, then
     UTF-8, then windows-1252 (the HTML standard's fallback for unlabelled pages)."""

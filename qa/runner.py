@@ -124,11 +124,13 @@ def run(paths: list[str], config: Config | None = None,
     for f in findings:
         own.setdefault(f.path, []).append(f)
     kept: list[Finding] = []
+    axe_failed = {f.path for f in findings if f.rule == "browser-error"}
     for r in results:
         mine = suppress.apply(own.pop(r.info.path, []), r.suppressions)
         kept += rules.RULES["axe"].fold_duplicates(mine) if config.browser.get("enabled") else mine
-        kept += [s for f in suppress.unused(r.suppressions, r.info.path,
-                                            lambda name, u=r.url: _ran(name, u, config))
+        ran = (lambda name, u=r.url, p=r.info.path:
+               _ran(name, u, config) and not (name.split(".")[0] == "axe" and p in axe_failed))
+        kept += [s for f in suppress.unused(r.suppressions, r.info.path, ran)
                  if (s := stamp(f, "unused-suppression", config, r.url))]
     kept += [f for fs in own.values() for f in fs]        # not about one page
     kept.sort(key=Finding.sort_key)
@@ -176,10 +178,19 @@ def _browser(results, site, config, findings, meta, url_of):
     """Run axe-core on every page and fold its findings in (issue: browser run)."""
     from qa import browser            # selenium is only imported when asked for
     opts = browser.BrowserOptions.from_config(config.browser)
-    # `"axe.region" = false` in [rules] means axe does not run that rule at all
+    # `"axe.region" = false` in [rules] means axe does not run that rule at all, unless an
+    # override turns it back on for some pages (then it runs, and is dropped elsewhere)
     for rid, setting in config.rules.items():
-        if rid.startswith("axe.") and not setting.enabled:
+        if rid.startswith("axe.") and not setting.enabled and not any(
+                rid in table and table[rid].enabled for _, table in config.overrides):
             opts.axe_rules.setdefault(rid[4:], False)
+    # every axe rule named in [rules] and overrides must be one axe knows (checked once
+    # axe is loaded): a misspelt name would otherwise quietly do nothing
+    for where, table in [("rules", config.rules)] + [
+            (f"overrides[{i}].rules", t) for i, (_, t) in enumerate(config.overrides)]:
+        for rid in table:
+            if rid.startswith("axe."):
+                opts.named_rules.setdefault(rid[4:], f'{where}."{rid}"')
     # static findings a rule wants re-checked in the rendered page (script-made anchors)
     recheck: dict[str, set[str]] = {}
     for f in findings:
@@ -187,7 +198,9 @@ def _browser(results, site, config, findings, meta, url_of):
         if fragment is not None and f.path in url_of:
             recheck.setdefault(url_of[f.path], set()).add(fragment)
     path_of = {u: p for p, u in url_of.items()}
-    run = browser.run_browser([(r.info.path, r.url) for r in results], site.root, opts,
+    # a page that could not be read (empty, binary, too large) has nothing to render
+    loaded = [r for r in results if not any(f.rule == "load-error" for f in r.findings)]
+    run = browser.run_browser([(r.info.path, r.url) for r in loaded], site.root, opts,
                               recheck=recheck,
                               load_page=lambda url: sources.load(
                                   sources.Source(path_of[url], site.root / url, url), site))

@@ -96,6 +96,10 @@ def severity_for(impact: str | None) -> str:
     return IMPACT_SEVERITY.get(impact or "", SEVERITY)
 
 
+# chromedriver marks each frame it switches into (to inject axe there): not the page's
+_DRIVER_MARK = re.compile(r'\s+cd_frame_id_="[^"]*"')
+
+
 def findings(results: dict[str, Any], path: str, page: Page | None = None) -> list[Finding]:
     """The findings for one page's axe results (`violations` and `incomplete`), in axe's
     order. `page` is the page parsed from its source, to find each element's line."""
@@ -103,6 +107,8 @@ def findings(results: dict[str, Any], path: str, page: Page | None = None) -> li
     for kind in ("violations", "incomplete"):
         for rule in results.get(kind) or ():
             for node in rule.get("nodes") or ():
+                if node.get("html"):      # its snippet is a fingerprint's: same on every run
+                    node = {**node, "html": _DRIVER_MARK.sub("", node["html"])}
                 out.append(_finding(rule, node, path, page, review=kind == "incomplete"))
     return out
 
@@ -179,7 +185,7 @@ def locate(page: Page, target: list, html: str):
     # axe keeps the whole outerHTML up to 300 characters: then the text must agree too,
     # which tells apart look-alike elements a script shifted or added
     text = None
-    if len(html) <= AXE_HTML_MAX and tag not in ("html", "head", "body"):
+    if _is_whole(html, tag) and tag not in ("html", "head", "body"):
         try:
             text = _text(lxml.html.fragment_fromstring(html, create_parent="div"))
         except Exception:    # lxml: markup it cannot take as a fragment
@@ -193,6 +199,17 @@ def locate(page: Page, target: list, html: str):
     # the selector missed (the DOM changed around it): the one element written that way
     far = [el for el in page.elements(tag) if fits(el, exact=True)]
     return far[0] if len(far) == 1 else None
+
+
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"))
+
+
+def _is_whole(html: str, tag: str) -> bool:
+    """Is axe's node html the whole element? Past AXE_HTML_MAX characters axe keeps only
+    the start tag, whose (empty) text must not be compared with the element's."""
+    return len(html) <= AXE_HTML_MAX and (
+        tag in _VOID or re.search(rf"</{re.escape(tag)}\s*>\s*$", html, re.I) is not None)
 
 
 def _one(page: Page, sel: str, kinds):

@@ -95,10 +95,16 @@ def kill_renderers() -> int:
 def test_loopback_server_serves_the_site_quietly(tmp_path, capfd):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.html").write_text("<p>a</p>")
+    # a page that declares no charset is served in the one the static rules read it in
+    (tmp_path / "latin.html").write_bytes("<p>café</p>".encode("cp1252"))
+    (tmp_path / "meta.html").write_bytes('<meta charset="iso-8859-15"><p>x</p>'.encode())
     with serve(tmp_path) as base:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", base)
         with urllib.request.urlopen(base + "sub/a.html", timeout=10) as r:
-            assert r.read() == b"<p>a</p>" and r.headers["Content-Type"] == "text/html"
+            assert r.read() == b"<p>a</p>" and r.headers["Content-Type"] == "text/html; charset=utf-8"
+        for name, ctype in (("latin.html", "text/html; charset=windows-1252"), ("meta.html", "text/html")):
+            with urllib.request.urlopen(base + name, timeout=10) as r:
+                assert r.headers["Content-Type"] == ctype, name
         with pytest.raises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(base + "missing.html", timeout=10)
         assert e.value.code == 404
@@ -371,3 +377,75 @@ def test_docstring_examples_of_the_axe_rule(need_browser, tmp_path):
     found = by_page(run_browser(pages, tmp_path, BrowserOptions()))
     assert set(found.get("bad.html", [])) >= {"axe.image-alt", "axe.link-name"}
     assert "good.html" not in found, found.get("good.html")
+
+
+# -- pages that are not what the server was asked for -------------------------------------
+@browser
+def test_a_page_that_goes_elsewhere_or_is_not_served_is_no_other_pages_result(need_browser, tmp_path):
+    """A redirecting page's axe results are another page's; the loopback server's 404
+    page is not the page either: both are a browser-error, never findings at its lines."""
+    pages = site(tmp_path / "root", {
+        "away.html": '<!doctype html><html lang="en"><title>Away</title><main><h1>Away</h1>'
+                     "<script>location.replace('b.html')</script></main></html>",
+        "b.html": OK.format(t="B")})
+    (tmp_path / "out.html").write_text(OK.format(t="Out"))
+    pages.append((str(tmp_path / "out.html"), "../out.html"))       # outside the served root
+    run = run_browser(pages, tmp_path / "root", BrowserOptions())
+    found = {Path(f.path).name: (f.rule, f.message) for f in run.findings}
+    assert found["away.html"][0] == "browser-error" and \
+        found["away.html"][1].endswith("/b.html\" before it could be checked")
+    assert found["out.html"] == ("browser-error", "axe could not run: the browser could not "
+                                 "load the page (HTTP 404 from the local server)")
+    assert by_page(run)["b.html"] == ["axe.image-alt"]
+
+
+@browser
+def test_dialogs_are_dismissed_and_the_page_checked(need_browser, tmp_path):
+    pages = site(tmp_path, {"alert.html": OK.format(t="Alert").replace(
+        "</main>", "<script>alert('Welcome'); confirm('Cookies?')</script></main>")})
+    run = run_browser(pages, tmp_path, BrowserOptions())
+    assert by_page(run) == {"alert.html": ["axe.image-alt"]} and run.meta["browser_restarts"] == 0
+
+
+@browser
+def test_a_page_without_a_charset_renders_as_the_static_rules_read_it(need_browser, tmp_path):
+    """No <meta charset>: utf-8 bytes are utf-8 in the browser too (a browser left to guess
+    reads windows-1252), so an id made by a script matches the link's "#über"."""
+    page = tmp_path / "umlaut.html"
+    page.write_bytes('<!doctype html><html lang="de"><title>Über</title><main><h1>Über uns</h1>'
+                     '<p><a href="#über">Zum Team</a></p><div id="slot"></div><script>'
+                     "var h = document.createElement('h2'); h.id = 'über'; h.textContent = 'Team';"
+                     "document.getElementById('slot').appendChild(h);</script></main></html>".encode())
+    from helpers import check
+    from qa.config import Config
+    cfg = Config()
+    cfg.browser = {"enabled": True}
+    [f] = [f for f in check(page, config=cfg).findings if f.rule == "broken-anchor"]
+    assert f.severity == "info" and "found only in the rendered page" in f.message
+
+
+@browser
+def test_long_elements_are_placed_on_their_lines(need_browser, tmp_path):
+    """axe cuts an element's html past 300 characters to its start tag: still placed."""
+    long_text = "Visiting is open every day of the week for family and friends. " * 8
+    pages = site(tmp_path, {"long.html": '<!doctype html><html lang="en"><title>Long</title>'
+                            '<main><h1>Long</h1>\n<p>short</p>\n<p style="color:#bbb">'
+                            f"{long_text}</p>\n</main></html>"})
+    run = run_browser(pages, tmp_path, BrowserOptions(), load_page=loader(tmp_path))
+    [f] = [f for f in run.findings if f.rule == "axe.color-contrast"]
+    assert (f.line, f.column) == (3, 1)
+
+
+@browser
+def test_a_hang_inside_axe_costs_about_its_time_limit(need_browser, tmp_path):
+    """The page loads, then stalls axe itself; the driver is killed, not asked politely
+    (which would wait its own limits out again)."""
+    pages = site(tmp_path, {"stall.html": "<!doctype html><html lang=en><title>S</title><main>"
+                            "<script>window.getComputedStyle = function () { while (true) {} }"
+                            "</script></main></html>", "ok.html": OK.format(t="OK")})
+    started = time.monotonic()
+    run = run_browser(pages, tmp_path, BrowserOptions(timeout=3))
+    took = time.monotonic() - started
+    assert by_page(run) == {"stall.html": ["browser-error"], "ok.html": ["axe.image-alt"]}
+    assert took < 25, took               # was over 30: the page's limit, then 10 s + 10 s more
+    assert our_drivers() == []
