@@ -81,9 +81,10 @@ class Site:
         else:
             rel = posixpath.normpath(posixpath.join(posixpath.dirname(page_url),
                                                     unquote(parts.path)))
-            if (rel == ".." or rel.startswith("../")) and self.bounded:
+            climbs = rel == ".." or rel.startswith("../")
+            if climbs and self.bounded:
                 return Target("outside", rel)
-            joined = rel if rel.startswith("..") else "/" if rel == "." else "/" + rel
+            joined = rel if climbs else "/" if rel == "." else "/" + rel
         if parts.path.endswith("/") and not joined.endswith("/"):
             joined += "/"
         rel = joined.lstrip("/")
