@@ -121,7 +121,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", nargs="?", default=str(CORPUS), help="site to check (default: %(default)s)")
     ap.add_argument("--pages", type=int, default=120, help="first N pages in path order")
-    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="local session counts")
+    ap.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="local session counts (none: Grid only)")
     ap.add_argument("--grid-jobs", type=int, nargs="+", default=[1], help="Grid session counts")
     ap.add_argument("--no-grid", action="store_true")
     ap.add_argument("--jar", help="selenium-server jar (default: the one in the npm test cache)")

@@ -431,7 +431,6 @@ class _Run:
         self.rendered: dict[str, set[str]] = {}
         self.live: list[Session] = []
         self.stopping = False       # set under the lock: no session opens after it
-        self.unrestartable = ""     # why a new session would not open: the rest fail fast
         self.lock = threading.Lock()
         self.todo: queue.SimpleQueue[int] = queue.SimpleQueue()
         for i in range(len(pages)):
@@ -475,13 +474,12 @@ class _Run:
             if session is None:
                 if self.stopping:
                     return [_error(path, "the run was stopped")], None
-                if self.unrestartable:      # each try would wait out the same limit
-                    return [_error(path, self.unrestartable)], None
                 try:
                     session = Session(self.opts, self.source)
                 except BrowserUnavailable as e:
-                    self.unrestartable = f"the browser could not be restarted ({e})"
-                    return [_error(path, self.unrestartable)], None
+                    # the next page tries again: a Grid frees a wedged session's slot in
+                    # its own time, and the run goes on once it does
+                    return [_error(path, f"the browser could not be restarted ({e})")], None
                 with self.lock:
                     stopped = self.stopping
                     if not stopped:

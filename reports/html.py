@@ -4,7 +4,8 @@ network) that opens from disk or as a CI artifact.
 Overview first (pages, problems by severity and by rule, the pages with the most problems,
 every page's reading grade against its target), then problems shared by many pages (the
 same element on 2+ pages: a template problem, listed once), then each page with its
-problems in plain language and its reading level.
+problems by kind, most severe first (each kind explained once in plain language, then
+every occurrence), and its reading level.
 
 Safety: every value that came from a checked page is escaped by Jinja2's autoescape (never
 `|safe` on page data); help links are only live for http(s) URLs; there is no JSON data
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from qa.findings import SEVERITIES, Finding, Report, at_least
+from qa.findings import SEVERITIES, SEVERITY_RANK, Finding, Report, at_least
 from reports import plain_language
 
 EXT = "index.html"
@@ -211,14 +212,14 @@ def _kinds(findings: list[Finding], rules: dict[str, dict[str, Any]]) -> list[di
     for f in findings:
         by_kind[(f.rule, f.severity, bool((f.data or {}).get("needs_review")))].append(f)
     groups = []
-    for (rule, severity, review), fs in by_kind.items():
+    for _, fs in sorted(by_kind.items(), key=lambda kv: (
+            SEVERITY_RANK[kv[0][1]], kv[1][0].line or 0)):
         items = [_finding_view(f, rules) for f in fs]
-        first = items[0]
-        groups.append({**first, "message": None, "selector": None, "snippet": None,
+        # the kind's words (summary, why, fix, help) are its first occurrence's
+        groups.append({**items[0], "message": None, "selector": None, "snippet": None,
                        "line": None, "column": None, "also": [], "items": items,
                        "parts": [p for p in (items[:SHOWN_PER_KIND], items[SHOWN_PER_KIND:]) if p],
-                       "first_shown": SHOWN_PER_KIND, "_order": (SEVERITIES.index(severity), fs[0].line or 0)})
-    groups.sort(key=lambda g: g.pop("_order"))
+                       "first_shown": SHOWN_PER_KIND})
     return groups
 
 
@@ -241,7 +242,7 @@ def build_view(report: Report) -> dict[str, Any]:
     shared = []
     # most severe first, then the most pages: what to ask the template's owners first
     for k, fs in sorted(by_key.items(), key=lambda kv: (
-            SEVERITIES.index(kv[0][1]), -len({f.path for f in kv[1]}))):
+            SEVERITY_RANK[kv[0][1]], -len({f.path for f in kv[1]}))):
         if k not in shared_keys:
             continue
         first = _finding_view(fs[0], rules)
@@ -299,7 +300,7 @@ def build_view(report: Report) -> dict[str, Any]:
                           "severity": sev, "severity_label": SEVERITY_LABEL[sev],
                           "summary": _words(rid, rules)["summary"]})
     # most severe first, then the most common: what to fix first
-    rule_rows.sort(key=lambda r: (SEVERITIES.index(r["severity"]), -r["count"], r["id"]))
+    rule_rows.sort(key=lambda r: (SEVERITY_RANK[r["severity"]], -r["count"], r["id"]))
 
     top = sorted((p for p in pages if p["total"]), key=lambda p: (-p["total"], p["path"]))
     top_rows = [{"path": p["path"], "anchor": p["anchor"], "total": p["total"],

@@ -450,25 +450,3 @@ def test_a_hang_inside_axe_costs_about_its_time_limit(need_browser, tmp_path):
     assert took < 25, took               # was over 30: the page's limit, then 10 s + 10 s more
     assert our_drivers() == []
 
-
-@browser
-def test_when_no_new_session_opens_the_remaining_pages_fail_fast(need_browser, tmp_path):
-    """After a hang the session is replaced; when the replacement cannot open (a Grid
-    with no free slot, a driver gone), every later page says so at once instead of
-    waiting out the same limit again."""
-    _, real = find_binaries(BrowserOptions())
-    once = tmp_path / "chromedriver-once"
-    once.write_text(f'#!/bin/sh\nif [ -e "{tmp_path}/used" ]; then sleep 8; exit 1; fi\n'
-                    f'touch "{tmp_path}/used"\nexec "{real}" "$@"\n')
-    once.chmod(0o755)
-    pages = site(tmp_path / "site", {
-        "1-hang.html": "<!doctype html><html lang=en><title>H</title><script>while (true) {}</script></html>",
-        **{f"{n}.html": OK.format(t=str(n)) for n in range(2, 6)}})
-    started = time.monotonic()
-    run = run_browser(pages, tmp_path / "site", BrowserOptions(timeout=3, chromedriver=str(once)))
-    took = time.monotonic() - started
-    assert took < 8 * 3, took            # one failed restart (8 s), not one per page (32 s)
-    errors = [(Path(f.path).name, f.message) for f in run.findings if f.rule == "browser-error"]
-    assert [name for name, _ in errors] == ["1-hang.html", "2.html", "3.html", "4.html", "5.html"]
-    assert len({m for _, m in errors[1:]}) == 1 and "could not be restarted" in errors[1][1]
-    assert our_drivers() == []
