@@ -507,6 +507,11 @@ def test_controls_are_hidden_and_disabled_until_the_script_runs():
     assert all(c.get("disabled") is not None for c in panel.xpath(".//input|.//select|.//button"))
     assert doc.get_element_by_id("filter-status").get("role") == "status"
     assert not doc.xpath("//*[@data-finding][@hidden]")   # all problems visible without JS
+    # kinds of problem in the editor's words, the rule id after them
+    options = {o.get("value"): o.text for o in doc.xpath("//select[@id='filter-rule']/option")}
+    assert options["placeholder-link"] == \
+        'A link that goes nowhere: href="#" or a javascript: address (3, placeholder-link)'
+    assert options["axe.color-contrast"].startswith("Text does not stand out enough from its background (1,")
 
 
 def test_hostile_values_are_escaped_and_never_live(monkeypatch):
