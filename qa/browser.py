@@ -318,9 +318,35 @@ _RUN_AXE = """
 const done = arguments[arguments.length - 1];
 if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
 const nav = performance.getEntriesByType('navigation')[0];
+// for an element inside one that carries data-qa-ignore: that holder, so that an element a
+// script made (no line in the markup) can be placed at it, and its suppression applies
+const path = el => {
+  const parts = [];
+  for (; el && el.nodeType === 1; el = el.parentElement) {
+    if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
+      parts.unshift('#' + CSS.escape(el.id));
+      break;
+    }
+    const same = el.parentElement
+      ? Array.from(el.parentElement.children).filter(c => c.localName === el.localName) : [el];
+    parts.unshift(same.length > 1 ? `${el.localName}:nth-of-type(${same.indexOf(el) + 1})` : el.localName);
+  }
+  return parts.join(' > ');
+};
+const holder = n => {
+  try {
+    if (n.target.length !== 1 || typeof n.target[0] !== 'string') return;
+    const el = document.querySelector(n.target[0]);
+    const h = el && el.closest('[data-qa-ignore]');
+    if (h) n.qaIgnoreHolder = {target: [path(h)], html: h.outerHTML.slice(0, 300)};
+  } catch (e) { /* a target this document cannot select: no holder */ }
+};
 axe.run(document, arguments[0]).then(
-  r => done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
-             url: r.url, status: nav ? nav.responseStatus : null}),
+  r => {
+    r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
+    done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
+          url: r.url, status: nav ? nav.responseStatus : null});
+  },
   e => done({error: String(e && e.message || e)}));
 """
 # HTML "find a potential indicated element": an element with that id, or an <a> with that name

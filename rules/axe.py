@@ -117,6 +117,11 @@ def _finding(rule: dict, node: dict, path: str, page: Page | None, review: bool)
     impact = node.get("impact") or rule.get("impact")
     target = node.get("target") or []
     el = locate(page, target, node.get("html") or "") if page is not None else None
+    holder = node.get("qaIgnoreHolder")
+    if el is None and page is not None and isinstance(holder, dict):
+        # made by a script, inside an element of the markup that carries data-qa-ignore:
+        # placed at that element, whose suppression then covers it as it covers its markup
+        el = locate(page, holder.get("target") or [], holder.get("html") or "")
     line, column = page.position(el) if el is not None else (None, None)
     summary = clause(rule.get("help") or rule.get("id", ""))
     reason = failure_reason(node)

@@ -177,3 +177,21 @@ def _drivers_and_browsers():
         if state not in ("Z", "X") and ("chromedriver" in cmd or "chromium" in cmd):
             out.append((int(pid), cmd))
     return out
+
+
+WIDGET = ('<!doctype html><html lang="en"><head><title>W</title></head><body><main><h1>W</h1>\n'
+          '<div id="widget" data-qa-ignore="{names}"></div>\n'
+          "<script>var b = document.createElement('button'); b.className = 'icon';"
+          "document.getElementById('widget').appendChild(b);</script>\n</main></body></html>")
+
+
+@pytest.mark.browser
+def test_a_suppression_covers_what_a_script_puts_inside_its_element(need_browser, write_page):
+    """A button a script adds to a <div data-qa-ignore="axe"> has no line in the markup; it
+    is placed at the div, whose suppression then covers it (and is used, not reported)."""
+    cfg = browser_config()
+    page = write_page("w.html", WIDGET.format(names="axe"))
+    assert [(f.rule, f.line) for f in check(page, config=cfg).findings] == []
+    page.write_text(WIDGET.format(names="placeholder-link"))
+    got = [(f.rule, f.line) for f in check(page, config=cfg).findings]
+    assert ("axe.button-name", 2) in got and ("unused-suppression", 2) in got
