@@ -191,13 +191,14 @@ def _browser(results, site, config, findings, meta, url_of):
         for rid in table:
             if rid.startswith("axe."):
                 opts.named_rules.setdefault(rid[4:], f'{where}."{rid}"')
-    # static findings a rule wants re-checked in the rendered page (script-made anchors)
+    # static findings a rule wants re-checked in a rendered page of the run (script-made
+    # anchors, on the same page or on the page linked to)
+    path_of = {u: p for p, u in url_of.items()}
     recheck: dict[str, set[str]] = {}
     for f in findings:
-        fragment = getattr(rules.RULES.get(f.rule), "rendered_fragment", lambda f: None)(f)
-        if fragment is not None and f.path in url_of:
-            recheck.setdefault(url_of[f.path], set()).add(fragment)
-    path_of = {u: p for p, u in url_of.items()}
+        target = _rendered_target(f)
+        if target is not None and target[0] in path_of:
+            recheck.setdefault(target[0], set()).add(target[1])
     # a page that could not be read (empty, binary, too large) has nothing to render
     loaded = [r for r in results if not any(f.rule == "load-error" for f in r.findings)]
     run = browser.run_browser([(r.info.path, r.url) for r in loaded], site.root, opts,
@@ -207,15 +208,19 @@ def _browser(results, site, config, findings, meta, url_of):
     meta.update(run.meta)
     out = []
     for f in findings:
-        mod = rules.RULES.get(f.rule)
-        fragment = getattr(mod, "rendered_fragment", lambda f: None)(f)
-        if fragment is not None and fragment in run.rendered_fragments.get(url_of.get(f.path), ()):
-            f = mod.settle_rendered(f)
+        target = _rendered_target(f)
+        if target is not None and target[1] in run.rendered_fragments.get(target[0], ()):
+            f = rules.RULES[f.rule].settle_rendered(f)
         out.append(f)
     for f in run.findings:
         if (s := stamp(f, f.rule, config, url_of.get(f.path, ""), default=f.severity)):
             out.append(s)
     return out
+
+
+def _rendered_target(f: Finding) -> tuple[str, str] | None:
+    """(page url, fragment) the rule of `f` wants looked for in that rendered page."""
+    return getattr(rules.RULES.get(f.rule), "rendered_target", lambda f: None)(f)
 
 
 def _rule_docs(findings: list[Finding]) -> dict[str, dict[str, Any]]:

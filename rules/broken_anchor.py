@@ -116,11 +116,12 @@ def check_site(site, tables, conf):
                           snippet=ref["snippet"], message=message, data=data)
 
 
-def rendered_fragment(f: Finding) -> str | None:
-    """For the browser run: the fragment to look for in the rendered page, when `f` is a
-    same-page broken anchor (its target may be made by a script)."""
-    if f.rule == ID and f.data and f.data.get("same_page"):
-        return f.data["fragment"]
+def rendered_target(f: Finding) -> tuple[str, str] | None:
+    """For the browser run: (site url of the page, fragment) to look for once that page is
+    rendered, when `f` is a broken anchor: its target may be made by a script, on this
+    page or on the page it links to."""
+    if f.rule == ID and f.data and f.data.get("fragment") is not None:
+        return f.data["target"], f.data["fragment"]
     return None
 
 

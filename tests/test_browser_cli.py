@@ -195,3 +195,15 @@ def test_a_suppression_covers_what_a_script_puts_inside_its_element(need_browser
     page.write_text(WIDGET.format(names="placeholder-link"))
     got = [(f.rule, f.line) for f in check(page, config=cfg).findings]
     assert ("axe.button-name", 2) in got and ("unused-suppression", 2) in got
+
+
+@pytest.mark.browser
+def test_a_fragment_a_script_makes_on_another_page_is_not_broken(need_browser, write_page, tmp_path):
+    write_page("a.html", '<!doctype html><html lang="en"><title>A</title><main><h1>A</h1>\n'
+               '<p><a href="b.html#tab2">Prices</a> <a href="b.html#tab9">Nothing</a></p></main></html>')
+    write_page("b.html", SCRIPTED.replace("made-by-script", "tab2"))
+    cfg = Config()
+    cfg.browser = {"enabled": True}
+    found = {(f.message.split('"')[1], f.severity) for f in check(tmp_path, config=cfg).findings
+             if f.rule == "broken-anchor" and f.path.endswith("a.html")}
+    assert found == {("#tab2", "info"), ("#tab9", "error")}
