@@ -5,13 +5,14 @@ internal error."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
 
 import reports
 import rules
-from qa import __version__, config as qaconfig
+from qa import __version__, config as qaconfig, sources
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
 
@@ -34,11 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
     c.add_argument("--site-root", metavar="DIR", help="directory that root-relative links (/x.html) resolve against")
     c.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip pages whose site path matches")
-    c.add_argument("--jobs", type=_at_least_one, metavar="N", help="check pages in N worker processes")
+    c.add_argument("--jobs", type=_jobs, metavar="N", help="check pages in N worker processes")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
-    b.add_argument("--browser-jobs", type=_at_least_one, metavar="N", help="parallel browser sessions")
+    b.add_argument("--browser-jobs", type=_jobs, metavar="N", help="parallel browser sessions")
     b.add_argument("--chrome", metavar="PATH", help="Chromium binary (default: found on PATH)")
     b.add_argument("--chromedriver", metavar="PATH", help="ChromeDriver binary (default: found on PATH)")
     b.add_argument("--axe-script", metavar="FILE", help="run this axe-core build (axe.min.js) instead of the bundled one")
@@ -48,25 +49,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _above_zero(convert, what: str):
-    """An argparse type: a number (int or float) above 0, or argparse exits 2 naming the
-    option and `what` it expected."""
+def _checked(validate, convert):
+    """An argparse type from a config validator (one rule for a flag and its key)."""
     def parse(text: str):
         try:
-            value = convert(text)
-        except ValueError:
-            value = 0
-        if not value > 0:           # NaN too
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
-        return value
+            return validate("", convert(text))
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        except qaconfig.ConfigError as e:
+            raise argparse.ArgumentTypeError(e.reason) from None
     return parse
 
 
-_at_least_one = _above_zero(int, "a whole number of at least 1")
-_seconds = _above_zero(float, "a number of seconds above 0")
+_jobs = _checked(qaconfig.jobs, int)
+_seconds = _checked(qaconfig.seconds, float)
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:     # page text in any script on a terminal that is not UTF-8: escaped, never a crash
+            stream.reconfigure(errors="backslashreplace")    # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     args = _parser().parse_args(argv)
     if args.command == "rules":
         return _list_rules()
@@ -93,6 +97,8 @@ def _fail(message: str) -> int:
 
 def _check(args) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if not formats:
+        return _fail(f"--format names no format; expected one or more of {', '.join(reports.FORMATS)}")
     for f in formats:
         if f not in reports.FORMATS:
             return _fail(f'unknown format "{f}"; expected one of {", ".join(reports.FORMATS)}')
@@ -100,6 +106,7 @@ def _check(args) -> int:
         return _fail("several formats need --out-dir DIR")
     if args.output and args.out_dir:
         return _fail("-o and --out-dir do not go together")
+    targets = _targets(args, formats)
     cfg = qaconfig.load(args.config, search=not args.no_config) if not args.no_config or args.config \
         else qaconfig.Config()
     if args.fail_on:
@@ -123,21 +130,58 @@ def _check(args) -> int:
         report = run(args.paths, cfg, progress=None if args.no_progress else _progress())
     except BrowserUnavailable as e:      # type: ignore[misc]
         return _fail(str(e))
-    if args.out_dir:
-        out = Path(args.out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        for f in formats:
-            w = reports.writer(f)
-            with open(out / w.EXT, "w", encoding="utf-8", newline="\n") as fh:
-                w.write(report, fh)
-        print(f"qa: {report.summary_line()}; reports in {out}/: "
-              + ", ".join(reports.writer(f).EXT for f in formats), file=sys.stderr)
-    elif args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
-            reports.writer(formats[0]).write(report, fh)
+    if targets:
+        if args.out_dir:
+            Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        reports.write_files(report, targets)
+        if args.out_dir:
+            print(f"qa: {report.summary_line()}; reports in {args.out_dir}/: "
+                  + ", ".join(p.name for _, p in targets), file=sys.stderr)
     else:
-        reports.writer(formats[0]).write(report, sys.stdout)
+        text = reports.render(formats[0], report)
+        if sys.stdout is None:           # started with standard output closed
+            return _fail("standard output is closed; write the report with -o FILE")
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:          # `qa check site | head`: the reader has seen enough
+            _quiet_stdout()
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit meets no closed pipe either
+    (Python's advice for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _targets(args, formats: list[str]) -> list[tuple[str, Path]]:
+    """(format, file) of every report to write; UsageError when one would land on a page
+    being checked (the report would replace it) or be checked itself next time (an HTML
+    report inside a folder being checked)."""
+    if args.out_dir:
+        targets = [(f, Path(args.out_dir) / reports.writer(f).EXT) for f in formats]
+    elif args.output:
+        targets = [(formats[0], Path(args.output))]
+    else:
+        return []
+    inputs = [(a, os.path.realpath(a)) for a in args.paths if a.strip()]
+    for _, path in targets:
+        real = os.path.realpath(path)
+        for shown, given in inputs:
+            if real == given:
+                raise UsageError(f"the report {path} would replace {shown}, which is being "
+                                 "checked; write it elsewhere")
+            if os.path.isdir(given) and real.startswith(given.rstrip(os.sep) + os.sep) and \
+                    real.lower().endswith(sources.PAGE_SUFFIXES):
+                what = "replace a page of" if os.path.exists(real) else "become a page of"
+                raise UsageError(f"the report {path} would {what} the site being checked "
+                                 f"({shown}); write it outside {shown}")
+    return targets
 
 
 def _progress():

@@ -3,6 +3,7 @@ rules declare. A bad value is a `ConfigError` naming the key and the reason (exi
 from __future__ import annotations
 
 import fnmatch
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from qa.findings import SEVERITIES
 BROWSER_KEYS = {"enabled": bool, "jobs": int, "chrome": str, "chromedriver": str,
                 "timeout": (int, float), "axe-script": str, "remote-url": str,
                 "tags": list, "rules": dict}
-TOP_KEYS = {"fail-on", "site-root", "exclude", "max-page-size", "jobs", "rules",
+TOP_KEYS = {"fail-on", "site-root", "exclude", "max-page-size", "page-timeout", "jobs", "rules",
             "overrides", "browser"}
 PREFIXES = ("axe",)          # families of rules named by prefix: "axe" covers "axe.*"
 
@@ -39,6 +40,7 @@ class Config:
     site_root: str | None = None
     exclude: tuple[str, ...] = ()
     max_page_size: int = 10 * 1024 * 1024
+    page_timeout: float = 60.0          # seconds the static rules may spend on one page
     jobs: int = 1
     browser: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     rules: dict[str, RuleSetting] = field(default_factory=dict)
@@ -94,16 +96,25 @@ def find_config(start: Path | None = None) -> Path | None:
         py = folder / "pyproject.toml"
         if py.is_file():
             try:
-                doc = tomllib.loads(py.read_text("utf-8"))
+                doc = _parse(py)
             except OSError:
                 continue
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-                # it may hold our settings: running without them would quietly change
-                # what gates (ruff stops here too)
-                raise ConfigError(str(py), f"is not valid TOML: {e}") from None
-            if "qa" in doc.get("tool", {}):
+            # (not valid TOML: it may hold our settings, and running without them would
+            # quietly change what gates; ruff stops here too)
+            tool = doc.get("tool")
+            if isinstance(tool, dict) and "qa" in tool:
                 return py
     return None
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """A TOML file's document; ConfigError when it is not valid TOML (OSError as is)."""
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(str(path), f"is not valid TOML: {e}") from None
+    except RecursionError:          # tomllib recurses once per level of nesting
+        raise ConfigError(str(path), "is not valid TOML here: nested too deeply") from None
 
 
 def load(path: str | Path | None = None, *, search: bool = True) -> Config:
@@ -113,12 +124,16 @@ def load(path: str | Path | None = None, *, search: bool = True) -> Config:
         return Config()
     path = Path(path)
     try:
-        doc = tomllib.loads(path.read_text("utf-8"))
+        doc = _parse(path)
     except OSError as e:
         raise ConfigError(str(path), f"cannot be read: {e.strerror or e}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(str(path), f"is not valid TOML: {e}") from None
-    table = doc.get("tool", {}).get("qa", {}) if path.name == "pyproject.toml" else doc
+    if path.name == "pyproject.toml":
+        tool = doc.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError("tool", f"must be a table, got {tool!r}", str(path))
+        table = tool.get("qa", {})
+    else:
+        table = doc
     try:
         return from_dict(table, base=path.parent, source=str(path))
     except ConfigError as e:
@@ -141,8 +156,10 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
         cfg.exclude = tuple(_str_list("exclude", table["exclude"]))
     if "max-page-size" in table:
         cfg.max_page_size = _positive("max-page-size", table["max-page-size"])
+    if "page-timeout" in table:
+        cfg.page_timeout = seconds("page-timeout", table["page-timeout"])
     if "jobs" in table:
-        cfg.jobs = _positive("jobs", table["jobs"])
+        cfg.jobs = jobs("jobs", table["jobs"])
     if "browser" in table:
         cfg.browser = _browser(table["browser"])
     cfg.rules = _rules("rules", table.get("rules", {}))
@@ -199,9 +216,9 @@ def _browser(value: Any) -> dict[str, Any]:
             raise ConfigError(f"browser.{k}", f"unknown key; expected one of {', '.join(sorted(BROWSER_KEYS))}")
         _typed(f"browser.{k}", v, BROWSER_KEYS[k])
     if "jobs" in table:
-        _positive("browser.jobs", table["jobs"])
-    if "timeout" in table and not table["timeout"] > 0:
-        raise ConfigError("browser.timeout", f"expected a number of seconds above 0, got {table['timeout']!r}")
+        jobs("browser.jobs", table["jobs"])
+    if "timeout" in table:
+        seconds("browser.timeout", table["timeout"])
     return {"enabled": False, **table}
 
 
@@ -212,6 +229,8 @@ _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",
 def _typed(key: str, value: Any, types) -> Any:
     types = types if isinstance(types, tuple) else (types,)
     ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if ok and isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(key, f"expected a finite number, got {value!r}")
     if not ok:
         want = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
         raise ConfigError(key, f"expected {want}, got {value!r}")
@@ -222,6 +241,27 @@ def _severity(key: str, value: Any) -> str:
     if value not in SEVERITIES:
         raise ConfigError(key, f"expected one of {', '.join(SEVERITIES)}, got {value!r}")
     return value
+
+
+MAX_JOBS = 256                  # worker processes or browser sessions: beyond any machine
+MAX_SECONDS = 24 * 3600         # a time limit longer than a day is a typo (and overflows
+                                # the browser driver's own timers)
+
+
+def jobs(key: str, value: Any) -> int:
+    """A number of processes or sessions: a whole number from 1 to MAX_JOBS."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_JOBS:
+        raise ConfigError(key, f"expected a whole number from 1 to {MAX_JOBS}, got {value!r}")
+    return value
+
+
+def seconds(key: str, value: Any) -> float:
+    """A time limit: a number of seconds above 0, at most MAX_SECONDS (never NaN)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not 0 < value <= MAX_SECONDS:           # NaN fails every comparison
+        raise ConfigError(key, f"expected a number of seconds above 0 and at most "
+                          f"{MAX_SECONDS}, got {value!r}")
+    return float(value)
 
 
 def _positive(key: str, value: Any) -> int:

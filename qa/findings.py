@@ -35,6 +35,28 @@ class Finding:
     # "needs review"...). Writers may show it; it never takes part in equality.
     data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
+    def __post_init__(self) -> None:
+        """Every field of the type it says, whatever a rule or a page (axe's results come
+        from the page's own JavaScript) handed over, so that no writer meets a number
+        where it expects text."""
+        fix = lambda name, value: object.__setattr__(self, name, value)   # noqa: E731 - frozen
+        for name in ("rule", "severity", "path", "message"):
+            if not isinstance(getattr(self, name), str):
+                fix(name, str(getattr(self, name)))
+        for name in ("selector", "snippet", "impact", "help_url"):
+            v = getattr(self, name)
+            if v is not None and not isinstance(v, str):
+                fix(name, str(v))
+        for name in ("line", "column"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, int) and not isinstance(v, bool) and v > 0):
+                fix(name, None)
+        if not (isinstance(self.tags, tuple) and all(isinstance(t, str) for t in self.tags)):
+            tags = self.tags if isinstance(self.tags, (list, tuple, set, frozenset)) else ()
+            fix("tags", tuple(str(t) for t in tags))
+        if self.data is not None and not isinstance(self.data, dict):
+            fix("data", {"value": self.data})
+
     @property
     def fingerprint(self) -> str:
         """A stable identity that survives unrelated edits (no line numbers in it).

@@ -125,7 +125,10 @@ def heading_level(el) -> int | None:
 
 def _by_id(el, ident: str):
     root = el.getroottree().getroot()
-    found = root.xpath("//*[@id=$i]", i=ident)
+    try:
+        found = root.xpath("//*[@id=$i]", i=ident)
+    except ValueError:      # a control character: libxml2 takes no such string, so look
+        return next((e for e in root.iter() if e.get("id") == ident), None)   # by hand
     return found[0] if found else None
 
 

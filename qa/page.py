@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any, Iterator
 
 import lxml.html
+import webencodings
 from lxml import etree
 
 from qa import names
@@ -18,27 +19,12 @@ from qa.findings import Finding
 SNIPPET_MAX = 240
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-# WHATWG Encoding: a browser reads these labels as a superset of the charset they name
-# (the Latin-1 family as windows-1252, Shift_JIS as windows-31j...), so pages written in
-# the superset decode without errors in the browser; they must here too
-_LABELS = {
-    **{k: "cp1252" for k in ("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1",
-                             "latin-1", "l1", "iso_8859-1", "cp819", "ibm819", "x-cp1252",
-                             "ansi_x3.4-1968", "csisolatin1", "iso-ir-100", "iso88591",
-                             "iso_8859-1:1987", "windows-1252")},
-    **{k: "cp1254" for k in ("iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5",
-                             "iso88599", "iso-ir-148", "csisolatin5", "windows-1254")},
-    **{k: "cp874" for k in ("tis-620", "iso-8859-11", "iso8859-11", "iso885911",
-                            "dos-874", "windows-874")},
-    **{k: "cp932" for k in ("shift_jis", "shift-jis", "sjis", "ms932", "ms_kanji",
-                            "csshiftjis", "windows-31j", "x-sjis")},
-    **{k: "gb18030" for k in ("gb2312", "gbk", "gb_2312", "gb_2312-80", "chinese",
-                              "csgb2312", "csiso58gb231280", "iso-ir-58", "x-gbk")},
-    **{k: "cp949" for k in ("euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601",
-                            "ksc_5601", "korean", "cseuckr", "csksc56011987", "iso-ir-149",
-                            "windows-949")},
-    **{k: "big5hkscs" for k in ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")},
-}
+# WHATWG Encoding: only the labels browsers know (webencodings holds the standard's
+# table), each read by the Python codec of the superset browsers decode it as (the
+# Latin-1 family as windows-1252, Shift_JIS as windows-31j...), so that a page decodes here
+# as it does in the browser. Python-only codecs (utf-7, utf-32, punycode, unicode_escape)
+# are no charset a browser knows: the page gets the standard's fallback.
+_SUPERSET = {"gbk": "gb18030"}      # the standard's GBK decoder is the gb18030 decoder
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A start tag, with its attributes consumed so that a `<tag` inside an attribute value
@@ -48,8 +34,10 @@ _TAG_OPEN = re.compile(r"""<([A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|$)"""
                        r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))*+""")
 # Comments, and the text of elements whose content is never markup (HTML: raw text and
 # escapable raw text; libxml2 parses them so too). Group 2 is what to pass over: the
-# start tag's own name stays visible to _TAG_OPEN.
-_RAW_TEXT = re.compile(r"<!--.*?-->|<(script|style|textarea|title|xmp|iframe|noembed|noframes)"
+# start tag's own name stays visible to _TAG_OPEN. A comment that is never closed runs to
+# the end (HTML): matched so in one pass, as `.*?-->` alone would rescan the rest of the
+# page for every `<!--` (quadratic).
+_RAW_TEXT = re.compile(r"<!--(?:.*?-->|.*)|<(script|style|textarea|title|xmp|iframe|noembed|noframes)"
                        r"(?=[\s/>])([^>]*>.*?)(?=</\1[\s/>]|\Z)", re.S | re.I)
 _XML_DECL = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _CSS_IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
@@ -83,22 +71,25 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
     problems: list[Problem] = []
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return _decode_as(data[len(bom):], enc, problems), enc, problems
+            return _decode_as(data[len(bom):], codecs.lookup(enc), problems), enc, problems
     m = _META_CHARSET.search(data[:4096])
     if m:
         label = m.group(1).decode("ascii", "replace").lower()
-        try:
-            info = codecs.lookup(_LABELS.get(label, label))
-            if not getattr(info, "_is_text_encoding", True):    # hex, base64, rot13...
-                raise LookupError(label)
-            enc = info.name
-        except LookupError:
-            problems.append(Problem("encoding-error",
-                                    f'unknown charset "{label}" declared; read as utf-8'))
-            enc = "utf-8"
-        if enc.startswith("utf-16"):       # HTML: a meta utf-16 means utf-8
-            enc = "utf-8"
-        return _decode_as(data, enc, problems), enc, problems
+        found = webencodings.lookup(label)
+        if found is None:
+            problems.append(Problem("encoding-error", f'unknown charset "{label}" declared '
+                                    "(not one browsers know); read as utf-8"))
+            found = webencodings.UTF8
+        elif found.name == "replacement":
+            problems.append(Problem(
+                "encoding-error", f'charset "{label}" is one browsers refuse to decode (they '
+                "show the page as a single replacement character); read as utf-8"))
+            found = webencodings.UTF8
+        elif found.name.startswith("utf-16"):       # HTML: a meta utf-16 means utf-8
+            found = webencodings.UTF8
+        info = codecs.lookup(_SUPERSET[found.name]) if found.name in _SUPERSET \
+            else found.codec_info
+        return _decode_as(data, info, problems), found.name, problems
     try:
         return data.decode("utf-8"), "utf-8", problems
     except UnicodeDecodeError as e:
@@ -110,19 +101,15 @@ def decode(data: bytes) -> tuple[str, str, list[Problem]]:
         return data.decode("cp1252", "replace"), "windows-1252", problems
 
 
-def _decode_as(data: bytes, enc: str, problems: list[Problem]) -> str:
+def _decode_as(data: bytes, info: codecs.CodecInfo, problems: list[Problem]) -> str:
     try:
-        return data.decode(enc)
-    except UnicodeError as e:
-        if not isinstance(e, UnicodeDecodeError):       # a codec that cannot decode at all
-            problems.append(Problem("encoding-error", f"charset {enc} could not be decoded "
-                                    f"({e}); read as utf-8"))
-            return data.decode("utf-8", "replace")
+        return info.decode(data)[0]
+    except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         problems.append(Problem(
             "encoding-error",
-            f"bytes that are not valid {enc} at line {line} were replaced", line))
-        return data.decode(enc, "replace")
+            f"bytes that are not valid {info.name} at line {line} were replaced", line))
+        return info.decode(data, "replace")[0]
 
 
 @dataclass
@@ -225,7 +212,11 @@ class Page:
         # proxies (with new id()s) for the same nodes
         pos: dict[Any, tuple[int, int]] = {}
         i = 0
-        for el in self.tree.iter(tag):
+        try:
+            same = self.tree.iter(tag)
+        except ValueError:      # a name libxml2 takes from a page but not from us (a
+            same = (e for e in self.tree.iter() if e.tag == tag)   # control character)
+        for el in same:
             end = el.sourceline
             if not end:
                 continue

@@ -8,7 +8,10 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -47,33 +50,74 @@ def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str 
         help_url=f.help_url or (getattr(mod, "HELP_URL", None) if mod else None))
 
 
+class PageTimeout(BaseException):
+    """The page's time budget ran out (a BaseException: no rule's `except Exception`
+    swallows it, so the page stops at once)."""
+
+
+@contextmanager
+def _budget(seconds: float):
+    """Raise PageTimeout in this block after `seconds` (SIGALRM: where the block runs in
+    a main thread, as it does in this process and in each --jobs worker)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def expire(signum, frame):
+        raise PageTimeout()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageResult:
-    """Load one page and run every page rule on it; collect site rules' tables."""
-    page = sources.load(src, site, config.max_page_size)
+    """Load one page and run every page rule on it; collect site rules' tables. Never
+    raises for the page: a rule's bug is a `rule-error` for that rule, a page that takes
+    longer than the `page-timeout` budget a `rule-error` naming the rule it stopped in."""
     found: list[Finding] = []
     tables: dict[str, Any] = {}
     sups: list[suppress.Suppression] = []
-    if page.source:
-        page.tree                                   # parse once; records depth problems
-        for rid, mod in rules.RULES.items():
-            if mod.SCOPE not in ("page", "site"):
-                continue
-            conf = config.options(rid, src.url)
-            if conf is None:
-                continue
-            try:
-                if mod.SCOPE == "page":
-                    found += [s for f in mod.check(page, conf)
-                              if (s := stamp(f, rid, config, src.url))]
-                else:
-                    tables[rid] = mod.collect(page, conf)
-            except Exception as e:  # noqa: BLE001 - one rule's bug must not cost the run
-                f = Finding("", "", src.path, None, None, _crash(rid, e))
-                found += [s for s in [stamp(f, "rule-error", config, src.url)] if s]
-        try:
-            sups = suppress.collect(page)
-        except RecursionError:
-            sups = []
+    page, current = None, "loading"
+
+    def error(message: str, line: int | None = None) -> None:
+        f = Finding("", "", src.path, line, None, message)
+        found.extend(s for s in [stamp(f, "rule-error", config, src.url)] if s)
+    try:
+        with _budget(config.page_timeout):
+            page = sources.load(src, site, config.max_page_size)
+            if page.source:
+                current = "parsing"
+                page.tree                           # parse once; records depth problems
+                for rid, mod in rules.RULES.items():
+                    if mod.SCOPE not in ("page", "site"):
+                        continue
+                    conf = config.options(rid, src.url)
+                    if conf is None:
+                        continue
+                    current = f'rule "{rid}"'
+                    try:
+                        if mod.SCOPE == "page":
+                            found += [s for f in mod.check(page, conf)
+                                      if (s := stamp(f, rid, config, src.url))]
+                        else:
+                            tables[rid] = mod.collect(page, conf)
+                    except Exception as e:  # noqa: BLE001 - one rule's bug must not cost the run
+                        error(_crash(rid, e))
+                current = "reading suppressions"
+                try:
+                    sups = suppress.collect(page)
+                except RecursionError:
+                    sups = []
+    except PageTimeout:
+        error(f"checking the page took longer than its {config.page_timeout:g} s budget "
+              f"(page-timeout), stopped in {current}; the rest of the page was not checked")
+    except Exception as e:  # noqa: BLE001 - a bug outside the rules costs this page only
+        error(_crash(current, e))
+    if page is None:
+        page = sources.Page(src.path, src.url, "", site=site)
     for p in page.problems:
         f = Finding("", "", src.path, p.line, None, p.message)
         found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
@@ -101,6 +145,10 @@ def run(paths: list[str], config: Config | None = None,
     url_of = {r.info.path: r.url for r in results}
     root_shown = sources.printable(str(site.root))
     findings = [f for r in results for f in r.findings]
+    for folder, why in site.unreadable:       # its pages went unchecked: never a quiet 0
+        f = Finding("", "", folder, None, None,
+                    f"folder could not be read ({why}); the pages in it were not checked")
+        findings += [s for s in [stamp(f, "load-error", config)] if s]
 
     for rid, mod in rules.RULES.items():
         if mod.SCOPE != "site":

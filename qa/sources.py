@@ -2,6 +2,7 @@
 site they form (so links between pages resolve as they would on the web server)."""
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import os
 import posixpath
@@ -45,6 +46,8 @@ class Site:
     # just their common folder: `../css/site.css` from one page of a site is then a file
     # to look for, not a reference that leaves the site.
     bounded: bool = True
+    # folders that could not be listed ((path as shown, why)): their pages went unchecked
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)
@@ -62,6 +65,7 @@ class Site:
         return t
 
     def _resolve(self, page_url: str, ref: str) -> Target:
+        ref = _backslashes(ref)
         try:
             parts = urlsplit(ref)
             parts.port                      # "http://host:99999/" fails only when asked
@@ -114,6 +118,18 @@ class Site:
         return found
 
 
+_SPECIAL = re.compile(r"(?i)(?:https?:|[^:/?#]*(?:[/?#]|$))")
+
+
+def _backslashes(ref: str) -> str:
+    """A browser reads `\\` as `/` before the query and fragment of a relative or http(s)
+    URL (WHATWG URL: special schemes), so `..\\index.html` is `../index.html`."""
+    if "\\" not in ref or not _SPECIAL.match(ref):
+        return ref
+    cut = min((i for i in (ref.find("?"), ref.find("#")) if i >= 0), default=len(ref))
+    return ref[:cut].replace("\\", "/") + ref[cut:]
+
+
 def clean(ref: str) -> str:
     # URL standard: tabs and newlines are removed, surrounding spaces stripped
     return re.sub(r"[\t\n\r]", "", ref).strip(ASCII_WS + "\x00")
@@ -140,10 +156,18 @@ def discover(paths: list[str], site_root: str | None = None,
     the site they form, and the paths that could not be read (path, reason)."""
     missing: list[tuple[str, str]] = []
     found: list[tuple[str, Path]] = []
+    unreadable: list[tuple[str, str]] = []
+
+    def cannot_list(e: OSError) -> None:
+        unreadable.append((printable(str(e.filename)), e.strerror or str(e)))
     for arg in paths:
+        if not arg.strip():
+            missing.append((repr(arg), "an empty path names no file or directory"))
+            continue
         p = Path(arg)
         if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p, onerror=None):   # no symlinked dirs: no loops
+            # no symlinked dirs: no loops; a folder that cannot be listed is reported
+            for dirpath, dirnames, filenames in os.walk(p, onerror=cannot_list):
                 dirnames.sort()
                 for name in sorted(filenames):
                     if name.lower().endswith(PAGE_SUFFIXES):
@@ -173,7 +197,7 @@ def discover(paths: list[str], site_root: str | None = None,
         seen.add(url)
         sources.append(Source(printable(shown), absf, printable(url)))
     bounded = bool(site_root) or any(Path(a).is_dir() for a in paths)
-    return sources, Site(root, {s.url for s in sources}, bounded), missing
+    return sources, Site(root, {s.url for s in sources}, bounded, unreadable), missing
 
 
 def printable(name: str) -> str:
@@ -187,6 +211,10 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     `page.problems`, and the page is empty so that rules have nothing to check."""
     def failed(message: str) -> Page:
         return Page(src.path, src.url, "", site=site, problems=[Problem("load-error", message)])
+    if site is not None:
+        outside = _leaves(src.file, site.root)
+        if outside:
+            return failed(outside)
     try:
         st = src.file.stat()
         if not stat.S_ISREG(st.st_mode):        # a FIFO would block the run forever
@@ -197,12 +225,17 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
                           f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
         data = src.file.read_bytes()
     except FileNotFoundError:
+        if src.file.is_symlink():
+            return failed("page is a dangling symbolic link (its target does not exist)")
         return failed("page vanished before it could be read")
     except OSError as e:
         return failed(f"page could not be read: {e.strerror or e}")
     if not data.strip():
         return failed("page is empty")
     head = data[:8192]
+    if _utf16_without_bom(head):
+        return failed("page is UTF-16 without a byte order mark, which browsers cannot "
+                      "recognise (they show it as mojibake); save it as UTF-8, or with a BOM")
     # binary: NUL bytes all over (images, archives); a stray NUL in a page is only a
     # parse error, which browsers (and lxml) read as U+FFFD
     if head.count(b"\x00") > max(2, len(head) // 100) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -211,3 +244,33 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     if "\r" in text:       # HTML: CR LF and lone CR are newlines, as editors count lines
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Page(src.path, src.url, text, encoding=enc, site=site, problems=problems)
+
+
+def _leaves(file: Path, root: Path) -> str | None:
+    """Why the page at `file` is not read when it is a symbolic link (or lies under one)
+    that leads out of the site `root`; None when it stays inside. Its text could be
+    anything on the machine (a password file), which reports would then quote."""
+    try:
+        real = os.path.realpath(file)
+        if real == os.path.normpath(os.path.abspath(file)):
+            return None                 # no link on the way: a `../` page the user named
+        real_root = os.path.realpath(root)
+    except (OSError, ValueError):
+        return None
+    inside = os.path.commonpath([real, real_root]) == real_root
+    if inside or not os.path.lexists(file):
+        return None
+    return ("page is a symbolic link to a file outside the site "
+            f"({printable(real)}); it leaves the site and was not read")
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text whose every other byte is NUL, starting at markup: UTF-16 with no BOM."""
+    if len(head) < 8 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    for lead in (0, 1):      # big-endian: NULs first; little-endian: NULs second
+        nuls, text = head[lead::2], head[1 - lead::2]
+        if nuls.count(0) >= 0.9 * len(nuls) and text.lstrip()[:1] == b"<" and \
+                text.count(0) < 0.1 * len(text):
+            return True
+    return False

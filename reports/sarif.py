@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from urllib.parse import quote, urlsplit
 
 from qa.findings import Finding, Report
+from reports.json import plain
 
 EXT = "report.sarif"
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -34,7 +35,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def write(report: Report, stream: TextIO) -> None:
-    text = json.dumps(as_dict(report), indent=2, ensure_ascii=False)
+    text = json.dumps(plain(as_dict(report)), indent=2, ensure_ascii=False, allow_nan=False)
     # lone surrogates (a file name's non-UTF-8 bytes, kept by surrogateescape) cannot be
     # written as UTF-8: show them as U+FFFD; URIs carry the real bytes %-encoded instead
     stream.write(_SURROGATE.sub("\ufffd", text) + "\n")

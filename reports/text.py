@@ -17,14 +17,27 @@ EXT = "report.txt"
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 
 
+# Control characters from page content or file names are shown escaped: a page must not
+# colour or clear the terminal (ESC), and one finding is always one line (no newline may
+# start a line a CI log would read as a command, such as `::error file=x::`).
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7f, *range(0x80, 0xa0))}
+_ESCAPES.update({0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def safe(value) -> str:
+    """`value` as text with every control character escaped (`\\x1b`), on one line."""
+    return str(value).translate(_ESCAPES)
+
+
 def write(report: Report, stream: TextIO) -> None:
     colour = hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
     for f in report.findings:
-        where = f.path + (f":{f.line}" if f.line else "") + (f":{f.column}" if f.line and f.column else "")
+        where = safe(f.path) + (f":{f.line}" if f.line else "") + \
+            (f":{f.column}" if f.line and f.column else "")
         sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
-        stream.write(f"{where}: {sev} {f.rule} {f.message}\n")
+        stream.write(f"{where}: {sev} {safe(f.rule)} {safe(f.message)}\n")
         for h in (f.data or {}).get("hardest") or ():
             if isinstance(h, dict):
-                line = f"line {h.get('line')}, " if h.get("line") else ""
-                stream.write(f'    {line}grade {h.get("grade")}: "{h.get("text", "")}"\n')
+                line = f"line {safe(h.get('line'))}, " if h.get("line") else ""
+                stream.write(f'    {line}grade {safe(h.get("grade"))}: "{safe(h.get("text", ""))}"\n')
     stream.write(report.summary_line() + "\n")
