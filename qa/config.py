@@ -101,8 +101,10 @@ def find_config(start: Path | None = None) -> Path | None:
                 continue
             # (not valid TOML: it may hold our settings, and running without them would
             # quietly change what gates; ruff stops here too)
-            tool = doc.get("tool")
-            if isinstance(tool, dict) and "qa" in tool:
+            tool = doc.get("tool", {})
+            if not isinstance(tool, dict):     # PEP 518: a table; ours may be meant in it
+                raise ConfigError("tool", f"must be a table, got {tool!r}", str(py))
+            if "qa" in tool:
                 return py
     return None
 

@@ -65,7 +65,9 @@ def _budget(seconds: float):
     def expire(signum, frame):
         raise PageTimeout()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every 0.1 s until it lands: an exception raised inside a gc or weakref
+    # callback is printed and dropped by Python, not raised where the page is
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:

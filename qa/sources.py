@@ -258,7 +258,7 @@ def _leaves(file: Path, root: Path) -> str | None:
     except (OSError, ValueError):
         return None
     inside = os.path.commonpath([real, real_root]) == real_root
-    if inside or not os.path.lexists(file):
+    if inside or not os.path.exists(file):     # dangling: said as such when read
         return None
     return ("page is a symbolic link to a file outside the site "
             f"({printable(real)}); it leaves the site and was not read")

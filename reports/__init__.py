@@ -30,6 +30,9 @@ def write_files(report, targets: list[tuple[str, Path]]) -> None:
     made in full beside its target first, then each is renamed into place. A writer that
     fails, or a kill at any moment, leaves the previous reports whole (at worst a stray
     `.qa-*.tmp` file beside them after a kill -9), never a half-written one."""
+    for _, path in targets:         # found now, not after some files were replaced
+        if path.is_dir():
+            raise IsADirectoryError(21, "Is a directory (a report cannot replace it)", str(path))
     made: list[tuple[str, Path]] = []
     try:
         for name, path in targets:
