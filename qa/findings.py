@@ -31,6 +31,10 @@ class Finding:
     impact: str | None = None    # axe's scale: minor | moderate | serious | critical
     tags: tuple[str, ...] = ()   # ("wcag2a", "wcag111") or ("best-practice",)
     help_url: str | None = None
+    # What many findings can share: the one missing file 1,451 links point at
+    # (`missing file "whatsnew/changelog.html"`), said in words; None when the finding
+    # stands alone. Reports group by it: one cause, one problem to fix.
+    cause: str | None = None
     # Rule-specific structured detail (reading-level's hardest sentences, axe's
     # "needs review"...). Writers may show it; it never takes part in equality.
     data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
@@ -43,7 +47,7 @@ class Finding:
         for name in ("rule", "severity", "path", "message"):
             if not isinstance(getattr(self, name), str):
                 fix(name, str(getattr(self, name)))
-        for name in ("selector", "snippet", "impact", "help_url"):
+        for name in ("selector", "snippet", "impact", "help_url", "cause"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
                 fix(name, str(v))
@@ -81,6 +85,8 @@ class Finding:
             "tags": list(self.tags), "help_url": self.help_url,
             "fingerprint": self.fingerprint,
         }
+        if self.cause:
+            d["cause"] = self.cause
         if self.data:
             d["data"] = self.data
         return d
@@ -126,12 +132,27 @@ class Report:
             c[f.severity] += 1
         return c
 
+    def causes(self, min_findings: int = 2) -> list[dict[str, Any]]:
+        """Causes that several findings share, the most findings first: rule, cause,
+        severity (the most severe among them), findings and pages (distinct pages)."""
+        groups: dict[tuple[str, str], list[Finding]] = {}
+        for f in self.findings:
+            if f.cause:
+                groups.setdefault((f.rule, f.cause), []).append(f)
+        out = [{"rule": rule, "cause": cause,
+                "severity": min((f.severity for f in fs), key=SEVERITY_RANK.__getitem__),
+                "findings": len(fs), "pages": len({f.path for f in fs})}
+               for (rule, cause), fs in groups.items() if len(fs) >= min_findings]
+        out.sort(key=lambda c: (SEVERITY_RANK[c["severity"]], -c["findings"], c["rule"], c["cause"]))
+        return out
+
     def summary(self) -> dict[str, Any]:
         by_rule: dict[str, int] = {}
         for f in self.findings:
             by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
         return {"pages": len(self.pages), "findings": len(self.findings),
                 **self.counts(), "by_rule": dict(sorted(by_rule.items())),
+                "causes": self.causes(),
                 "fail_on": self.fail_on, "failed": self.failed}
 
     def summary_line(self) -> str:

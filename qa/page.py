@@ -285,15 +285,16 @@ class Page:
         return names.shorten(html, SNIPPET_MAX)
 
     def finding(self, el, message: str, *, line: int | None = None,
-                column: int | None = None, **extra) -> Finding:
-        """A finding about `el` on this page; the engine stamps rule and severity."""
+                column: int | None = None, severity: str = "", **extra) -> Finding:
+        """A finding about `el` on this page; the engine stamps rule and severity (a
+        `severity` given here is the most this finding can be: see runner.stamp)."""
         if el is not None:
             el_line, el_col = self.position(el)
             line = line or el_line
             column = column if column is not None else (el_col if line == el_line else None)
             extra.setdefault("selector", self.selector(el))
             extra.setdefault("snippet", self.snippet(el))
-        return Finding(rule="", severity="", path=self.path, line=line, column=column,
+        return Finding(rule="", severity=severity, path=self.path, line=line, column=column,
                        message=message, **extra)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import rules
 from qa import __version__, sources, suppress
 from qa.config import Config
-from qa.findings import Finding, PageInfo, Report
+from qa.findings import SEVERITY_RANK, Finding, PageInfo, Report
 
 class UsageError(Exception):
     """Bad input named on the command line (exit 2)."""
@@ -44,6 +44,10 @@ def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str 
     sev = setting.severity or default or (mod.SEVERITY if mod else "warning")
     if f.data and f.data.get("severity") == "info":     # a rule's note, never a defect
         sev = "info"
+    # a severity the rule gave is a ceiling: "at most a warning" (a <link> in <head>
+    # that no visitor follows), whatever the config makes of the rule's other findings
+    if f.severity in SEVERITY_RANK and SEVERITY_RANK[f.severity] > SEVERITY_RANK[sev]:
+        sev = f.severity
     return dataclasses.replace(
         f, rule=rule_id, severity=sev,
         tags=f.tags or (tuple(mod.TAGS) if mod else ()),
@@ -263,7 +267,9 @@ def _browser(results, site, config, findings, meta, url_of):
             f = rules.RULES[f.rule].settle_rendered(f)
         out.append(f)
     for f in run.findings:
-        if (s := stamp(f, f.rule, config, url_of.get(f.path, ""), default=f.severity)):
+        # axe's severity (from its impact) is the default here, not a ceiling
+        if (s := stamp(dataclasses.replace(f, severity=""), f.rule, config,
+                       url_of.get(f.path, ""), default=f.severity)):
             out.append(s)
     return out
 

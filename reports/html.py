@@ -197,6 +197,8 @@ def _shared_key(f: Finding) -> tuple | None:
     there is no snippet (a sidebar's place in the tree varies from page to page). Page-level
     findings (no element) never group, nor does reading level: it scores each page's own
     text, even when two pages' <main> start alike and their shortened snippets match."""
+    if f.cause:        # the rule named it: one missing file, whatever links to it
+        return (f.rule, f.severity, "cause", f.cause)
     if not (f.selector or f.snippet) or f.rule == "reading-level":
         return None
     if f.snippet:
@@ -247,6 +249,8 @@ def build_view(report: Report) -> dict[str, Any]:
             continue
         first = _finding_view(fs[0], rules)
         first["count"] = len(fs)
+        first["cause"] = fs[0].cause
+        first["page_count"] = len({f.path for f in fs})      # pages, not occurrences
         first["pages"] = [{"path": show[f.path], "anchor": anchor[f.path], "line": f.line,
                            "column": f.column,
                            "message": f.message if f.message != fs[0].message else None}

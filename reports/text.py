@@ -5,6 +5,11 @@ read the compiler-style lines pass over them):
 
     news/trial.html:22:1: warning reading-level reading grade 16.1 is above the target 8 (...)
         line 30, grade 26.3: "The lead investigator, consultant oncologist ..."
+
+Findings that share a cause are counted once more before the summary line, by cause:
+
+    one cause, many findings:
+        1451 error broken-link: missing file "whatsnew/changelog.html" (on 283 pages)
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from typing import TextIO
 from qa.findings import Report
 
 EXT = "report.txt"
+CAUSES_SHOWN = 10
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 
 
@@ -40,4 +46,14 @@ def write(report: Report, stream: TextIO) -> None:
             if isinstance(h, dict):
                 line = f"line {safe(h.get('line'))}, " if h.get("line") else ""
                 stream.write(f'    {line}grade {safe(h.get("grade"))}: "{safe(h.get("text", ""))}"\n')
+    causes = report.causes()
+    if causes:      # indented, as the hardest sentences: not compiler-style lines
+        stream.write("one cause, many findings:\n")
+        for c in causes[:CAUSES_SHOWN]:
+            pages = f"on {c['pages']} page{'' if c['pages'] == 1 else 's'}"
+            stream.write(f"    {c['findings']} {c['severity']} {safe(c['rule'])}: "
+                         f"{safe(c['cause'])} ({pages})\n")
+        if len(causes) > CAUSES_SHOWN:
+            stream.write(f"    and {len(causes) - CAUSES_SHOWN} more causes (see the JSON "
+                         "report's summary.causes)\n")
     stream.write(report.summary_line() + "\n")

@@ -102,18 +102,19 @@ def check_site(site, tables, conf):
                        + ("on this page" if same else f'in "{ref["url"]}"'))
             # the browser run re-checks same-page targets made by scripts
             data = {"fragment": ref["fragment"], "target": ref["url"], "same_page": same}
+            cause = f'missing fragment "#{shorten(ref["fragment"])}" in "{ref["url"]}"'
             if "line" not in ref:           # read the referring page again, once
                 if links is None:
                     page = load(Source(table["path"], site.root / table["url"], table["url"]), site)
                     links = (page, list(page.elements("a", "area")) if page.source else [])
                 page, els = links
                 if ref["n"] < len(els):
-                    yield page.finding(els[ref["n"]], message, data=data)
+                    yield page.finding(els[ref["n"]], message, data=data, cause=cause)
                     continue
                 ref = {**ref, "line": None, "column": None, "selector": None, "snippet": None}
             yield Finding(rule="", severity="", path=table["path"], line=ref["line"],
                           column=ref["column"], selector=ref["selector"],
-                          snippet=ref["snippet"], message=message, data=data)
+                          snippet=ref["snippet"], message=message, data=data, cause=cause)
 
 
 def rendered_target(f: Finding) -> tuple[str, str] | None:

@@ -7,7 +7,11 @@ one that is not a valid URL at all (`https://[2001:db8::1/`) works nowhere. Ever
 occurrence is reported at its own line. Links to other websites (http and https), email
 addresses, phone numbers and `data:` URLs are not checked. Option `ignore`: patterns of
 references to skip, matched against the reference as written or its path from the site
-root (`/docs/*`); globs, or a regular expression when prefixed `re:`.
+root (`/docs/*`); globs, or a regular expression when prefixed `re:`. A `<link>` in the
+head that no visitor follows (`rel="alternate"`, `author`, `rev="made"`: for feeds and
+robots) is at most a warning; stylesheets, icons, the manifest and preloads are not.
+Every broken reference names its cause (the missing file), so that 1,451 links to one
+missing file are one problem in the reports.
 
 Bad:
     <!doctype html><html lang="en"><title>Clinics</title><main><h1>Clinics</h1>
@@ -118,9 +122,29 @@ def check(page, conf):
         if target.kind not in ("page", "outside", "invalid") or \
                 any(m(ref) or m("/" + target.url.lstrip("/")) for m in ignored):
             continue
+        # a <link> only machines follow (rel=alternate, author, made...): no visitor
+        # meets it, so at most a warning; stylesheets, icons and preloads are seen
+        unseen = el.tag.lower() == "link" and not (_rels(el) & _SEEN_RELS)
+        severity = "warning" if unseen else ""
         if target.kind == "invalid":
-            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" is not a valid URL ({target.url})')
+            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" is not a valid URL ({target.url})',
+                               severity=severity, cause=f'invalid URL "{shorten(ref, 100)}"')
         elif target.kind == "outside":
-            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" leaves the site root')
+            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" leaves the site root',
+                               severity=severity,
+                               cause=f'outside the site root: "{shorten(target.url, 100)}"')
         elif not page.site.exists(target):
-            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist')
+            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist',
+                               severity=severity,
+                               cause=f'missing file "{shorten(target.url, 100)}"')
+
+
+# rel values whose target a visitor meets (styles, icons, an installed app, resources
+# the page loads); every other <link> is for machines (feeds, canonical, author, made)
+_SEEN_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed",
+              "mask-icon", "manifest", "preload", "modulepreload", "prefetch", "prerender"}
+
+
+def _rels(el) -> set[str]:
+    return set((el.get("rel") or "").lower().split()) | \
+        ({"made"} if el.get("rev") else set())
