@@ -130,6 +130,8 @@ def _check(args) -> int:
         report = run(args.paths, cfg, progress=None if args.no_progress else _progress())
     except BrowserUnavailable as e:      # type: ignore[misc]
         return _fail(str(e))
+    for note in report.meta.get("notes", ()):
+        print(f"qa: note: {note}", file=sys.stderr)
     if targets:
         if args.out_dir:
             Path(args.out_dir).mkdir(parents=True, exist_ok=True)

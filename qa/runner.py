@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import rules
 from qa import __version__, sources, suppress
-from qa.config import Config
+from qa.config import PREFIXES, Config
 from qa.findings import SEVERITY_RANK, Finding, PageInfo, Report
 
 class UsageError(Exception):
@@ -145,8 +145,10 @@ def run(paths: list[str], config: Config | None = None,
     srcs, site, missing = sources.discover(paths, config.site_root, config.exclude)
     if missing:
         raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
+    notes = [f"skipped {p}: {why}" for p, why in site.skipped]
     if not srcs:
-        raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}")
+        raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}"
+                         + "".join(f"; {n}" for n in notes))
     results = _check_all(srcs, site, config, progress)
     url_of = {r.info.path: r.url for r in results}
     root_shown = sources.printable(str(site.root))
@@ -171,6 +173,9 @@ def run(paths: list[str], config: Config | None = None,
             findings += [s for s in [stamp(f, "rule-error", config)] if s]
 
     meta: dict[str, Any] = {"site_root": root_shown}
+    notes += _unmatched_globs(config, [r.url for r in results], srcs, site)
+    if notes:
+        meta["notes"] = notes
     if config.browser.get("enabled"):
         findings = _browser(results, site, config, findings, meta, url_of)
 
@@ -184,13 +189,35 @@ def run(paths: list[str], config: Config | None = None,
         kept += rules.RULES["axe"].fold_duplicates(mine) if config.browser.get("enabled") else mine
         ran = (lambda name, u=r.url, p=r.info.path:
                _ran(name, u, config) and not (name.split(".")[0] == "axe" and p in axe_failed))
-        kept += [s for f in suppress.unused(r.suppressions, r.info.path, ran)
+        kept += [s for f in suppress.unused(r.suppressions, r.info.path, ran, _known)
                  if (s := stamp(f, "unused-suppression", config, r.url))]
     kept += [f for fs in own.values() for f in fs]        # not about one page
     kept.sort(key=Finding.sort_key)
     return Report(tool={"name": "qa", "version": __version__},
                   pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
                   rules=_rule_docs(kept), meta=meta)
+
+
+def _unmatched_globs(config: Config, urls: list[str], srcs, site) -> list[str]:
+    """A note for each exclude or override glob that matched no page: a glob written with
+    the site folder's name in front (`site/drafts/*`) silently matches nothing, since
+    globs match the path inside the site (`drafts/*`)."""
+    import fnmatch
+    checked = set(urls)
+    every = checked | set(getattr(site, "excluded", ()))
+    notes = []
+    globs = [("exclude", g, every) for g in config.exclude] + [
+        (f"overrides[{i}].paths", g, checked) for i, (pats, _) in enumerate(config.overrides)
+        for g in pats]
+    for where, glob, pool in globs:
+        if any(fnmatch.fnmatch(u, glob) for u in pool):
+            continue
+        hint = ""
+        head, _, rest = glob.partition("/")
+        if rest and any(fnmatch.fnmatch(u, rest) for u in pool):
+            hint = f' (globs match the path inside the site: "{rest}" would)'
+        notes.append(f'{where} glob "{glob}" matched no page{hint}')
+    return notes
 
 
 def _crash(rid: str, e: Exception) -> str:
@@ -218,6 +245,12 @@ def _check_all(srcs, site, config, progress) -> list[PageResult]:
             if progress:
                 progress(done, total)
     return results
+
+
+def _known(name: str) -> bool:
+    """Is `name` a rule or family a suppression may name? axe's own ids are only known
+    once axe runs, so any `axe.*` is taken."""
+    return name in rules.RULES or name.split(".")[0] in PREFIXES and (name == "axe" or "." in name)
 
 
 def _ran(name: str, url: str, config: Config) -> bool:

@@ -31,6 +31,7 @@ class Source:
 class Target:
     """Where a reference points, resolved against the site."""
     kind: str           # "page" (same or other local file), "outside" (leaves the root),
+                        # "unknown" (root-relative, with no known root),
                         # "external" (another scheme or host), "special" (javascript:, data:...),
                         # "invalid" (not a URL at all: "https://[::1", url is the reason)
     url: str = ""       # site-relative path of the target file
@@ -48,6 +49,11 @@ class Site:
     bounded: bool = True
     # folders that could not be listed ((path as shown, why)): their pages went unchecked
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # False when only pages were named and no folder above them looks like their site's
+    # root: a root-relative reference then points nobody knows where ("unknown")
+    root_known: bool = True
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # named, but not pages
+    excluded: list[str] = field(default_factory=list)              # pages an exclude glob took
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)
@@ -81,6 +87,8 @@ class Site:
         if not parts.path:
             return Target("page", page_url, self.root / page_url, fragment)
         if parts.path.startswith("/"):
+            if not self.root_known:
+                return Target("unknown")
             joined = posixpath.normpath(unquote(parts.path))    # URL: "/.." stays at the root
         else:
             rel = posixpath.normpath(posixpath.join(posixpath.dirname(page_url),
@@ -157,6 +165,7 @@ def discover(paths: list[str], site_root: str | None = None,
     missing: list[tuple[str, str]] = []
     found: list[tuple[str, Path]] = []
     unreadable: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
 
     def cannot_list(e: OSError) -> None:
         unreadable.append((printable(str(e.filename)), e.strerror or str(e)))
@@ -172,32 +181,61 @@ def discover(paths: list[str], site_root: str | None = None,
                 for name in sorted(filenames):
                     if name.lower().endswith(PAGE_SUFFIXES):
                         found.append((os.path.join(dirpath, name), Path(dirpath, name)))
+        elif not arg.lower().endswith(PAGE_SUFFIXES) and p.exists():
+            # a stylesheet or image passed along by an editor or a hook: not a page
+            skipped.append((printable(arg), "not an HTML page (*.html, *.htm)"))
         elif p.exists() or p.is_symlink():
             found.append((arg, p))
         else:
             missing.append((arg, "no such file or directory"))
     # one notion of a path throughout (absolute, not resolved through symlinks), so that
     # every page named is under the root unless --site-root says otherwise
+    root_known = True
     if site_root:
         root = Path(os.path.abspath(site_root))
     else:
         parents = [os.path.abspath(a) for a in paths if Path(a).is_dir()]
-        parents += [os.path.dirname(os.path.abspath(a)) for a in paths
-                    if not Path(a).is_dir() and (Path(a).exists() or Path(a).is_symlink())]
+        parents += [os.path.dirname(os.path.abspath(f)) for shown, f in found
+                    if not f.is_dir() and shown in paths]
         root = Path(os.path.commonpath(parents or [os.getcwd()]))
-    sources, seen = [], set()
+        if not any(Path(a).is_dir() for a in paths):     # only pages named: whose site?
+            found_root = site_root_above(root)
+            root_known = found_root is not None
+            root = found_root or root
+    sources, seen, excluded = [], set(), []
     for shown, f in found:
         absf = Path(os.path.abspath(f))
         # a page outside --site-root keeps a unique "../" path: its links leave the root
         url = Path(os.path.relpath(absf, root)).as_posix()
         # the same globs as overrides: matched against the whole site path, `*` crossing
         # folders ("drafts/*" is everything under drafts/, and nothing else)
-        if url in seen or any(fnmatch.fnmatch(url, g) for g in exclude):
+        if url in seen:
             continue        # the same file named twice is checked once
+        if any(fnmatch.fnmatch(url, g) for g in exclude):
+            excluded.append(printable(url))
+            continue
         seen.add(url)
         sources.append(Source(printable(shown), absf, printable(url)))
     bounded = bool(site_root) or any(Path(a).is_dir() for a in paths)
-    return sources, Site(root, {s.url for s in sources}, bounded, unreadable), missing
+    site = Site(root, {s.url for s in sources}, bounded, unreadable, root_known)
+    site.skipped, site.excluded = skipped, excluded
+    return sources, site, missing
+
+
+def site_root_above(folder: Path) -> Path | None:
+    """The site a page in `folder` belongs to, when only pages are named: the highest
+    folder from `folder` up that holds an index page, looking no higher than the current
+    directory (when `folder` is inside it) or the top of a git checkout. None when there
+    is none: root-relative links (`/css/site.css`) then cannot be checked."""
+    cwd = Path(os.getcwd())
+    stop = cwd if folder == cwd or cwd in folder.parents else None
+    best = None
+    for d in (folder, *folder.parents):
+        if any((d / n).is_file() for n in INDEX_NAMES):
+            best = d
+        if d == stop or (d / ".git").exists():
+            break
+    return best
 
 
 def printable(name: str) -> str:

@@ -98,12 +98,16 @@ def apply(findings: list[Finding], sups: list[Suppression]) -> list[Finding]:
     return kept
 
 
-def unused(sups: list[Suppression], path: str, ran) -> list[Finding]:
-    """Findings for suppressions that hid nothing, for rules that actually ran."""
+def unused(sups: list[Suppression], path: str, ran, known=lambda name: True) -> list[Finding]:
+    """Findings for suppressions that name no rule (`known(name)` is false: a typo such
+    as "missing-alt"), or that hid nothing for a rule that actually ran."""
     out = []
     for s in sups:
         for name in s.rules:
-            if name not in s.used and ran(name):
+            if not known(name):
+                out.append(Finding("unused-suppression", "", path, s.line, s.column,
+                                   f'suppression names unknown rule "{name}" (see `qa rules`)'))
+            elif name not in s.used and ran(name):
                 out.append(Finding("unused-suppression", "", path, s.line, s.column,
                                    f'suppression of "{name}" hid nothing'))
     return out

@@ -1,7 +1,8 @@
 """A suppression (`data-qa-ignore` or `<!-- qa: disable -->`) that hid no finding.
 
 Suppressions always name their rules, and one that hides nothing is stale: the problem
-was fixed or the rule id is misspelt.
+was fixed. One that names no rule at all (`data-qa-ignore="missing-alt"`, a misspelt id)
+is reported as naming an unknown rule.
 
 Bad:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1>
