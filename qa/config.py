@@ -3,7 +3,9 @@ rules declare. A bad value is a `ConfigError` naming the key and the reason (exi
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +177,40 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
             raise ConfigError(f"{key}.paths", "is required: a list of globs")
         cfg.overrides.append((tuple(_str_list(f"{key}.paths", ov["paths"])),
                               _rules(f"{key}.rules", ov.get("rules", {}))))
+    _check_axe_names(cfg)
     return cfg
+
+
+def _check_axe_names(cfg: Config) -> None:
+    """Every `axe.<id>` in [rules], the overrides and browser.rules must be a rule of the
+    bundled axe-core, also on a run without --browser: a misspelt id would otherwise do
+    nothing, silently. (With another axe build, `axe-script`, the browser run checks.)"""
+    if cfg.browser.get("axe-script"):
+        return
+    named = [(f"rules.{r}", r[4:]) for r in cfg.rules if r.startswith("axe.")]
+    named += [(f"overrides[{i}].rules.{r}", r[4:]) for i, (_, t) in enumerate(cfg.overrides)
+              for r in t if r.startswith("axe.")]
+    named += [(f"browser.rules.{r}", r) for r in cfg.browser.get("rules") or {}]
+    known = bundled_axe_rules() if named else frozenset()
+    for key, rid in named:
+        if known and rid not in known:
+            raise ConfigError(key, f'unknown axe rule "{rid}" (not in the bundled axe-core)')
+
+
+@functools.cache
+def bundled_axe_rules() -> frozenset[str]:
+    """The rule ids of the axe-core build axe-selenium-python ships, read from its script
+    (empty when it cannot be read: then the browser run checks the names)."""
+    try:
+        from axe_selenium_python import Axe
+        text = Path(Axe(None).script_url).read_text("utf-8")
+    except Exception:       # noqa: BLE001 - not installed, unreadable: no static check
+        return frozenset()
+    start = text.find('rules:[{id:"')
+    end = text.find("checks:[{id:", start)
+    section = text[start:end if end > start else len(text)] if start >= 0 else ""
+    return frozenset(re.findall(r'\{id:"([a-z0-9-]+)",(?:impact|selector|matches|excludeHidden|'
+                                r'enabled|pageLevel|tags|reviewOnFail)', section))
 
 
 def _rules(key: str, table: Any) -> dict[str, RuleSetting]:

@@ -136,3 +136,14 @@ def test_globs_that_match_no_page_are_noted_with_the_likely_fix(tmp_path):
             'inside the site: "drafts/*" would)') in r.stderr
     assert 'qa: note: overrides[0].paths glob "es/*" matched no page' in r.stderr
     assert 'glob "drafts/*"' not in r.stderr
+
+
+def test_a_misspelt_axe_rule_in_config_is_exit_2_even_without_the_browser(tmp_path):
+    (tmp_path / "p.html").write_text(page())
+    (tmp_path / "qa.toml").write_text('[rules]\n"axe.colour-contrast" = "error"\n')
+    r = qa("check", "p.html", cwd=tmp_path)
+    assert r.returncode == 2
+    assert '"rules.axe.colour-contrast": unknown axe rule "colour-contrast"' in r.stderr
+    (tmp_path / "qa.toml").write_text('[rules]\n"axe.color-contrast" = "error"\n'
+                                      '[browser]\nrules = { "region" = false }\n')
+    assert qa("check", "p.html", cwd=tmp_path).returncode == 0
