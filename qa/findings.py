@@ -11,6 +11,7 @@ from typing import Any
 
 SEVERITIES = ("error", "warning", "info")          # most severe first
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+_NUMBERS = re.compile(r"\d+")
 
 
 def at_least(severity: str, threshold: str) -> bool:
@@ -35,6 +36,15 @@ class Finding:
     # (`missing file "whatsnew/changelog.html"`), said in words; None when the finding
     # stands alone. Reports group by it: one cause, one problem to fix.
     cause: str | None = None
+    # Identity (see `fingerprint`): the page's site-relative URL (the engine sets it), what
+    # the finding is about in the rule's words (the reference, the fragment, the heading
+    # text; None: the element says it), the element as a stable descriptor (tag and
+    # the attributes that name it, never class, style or place among siblings), and which
+    # of several findings alike in all of these this one is, in page order (the engine)
+    page: str = ""
+    subject: str | None = None
+    element: str | None = None
+    occurrence: int = 0
     # Rule-specific structured detail (reading-level's hardest sentences, axe's
     # "needs review"...). Writers may show it; it never takes part in equality.
     data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
@@ -47,7 +57,7 @@ class Finding:
         for name in ("rule", "severity", "path", "message"):
             if not isinstance(getattr(self, name), str):
                 fix(name, str(getattr(self, name)))
-        for name in ("selector", "snippet", "impact", "help_url", "cause"):
+        for name in ("selector", "snippet", "impact", "help_url", "cause", "subject", "element"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
                 fix(name, str(v))
@@ -61,17 +71,22 @@ class Finding:
         if self.data is not None and not isinstance(self.data, dict):
             fix("data", {"value": self.data})
 
+    def identity(self) -> tuple[str, str, str]:
+        """(rule, page, what) without the occurrence: findings alike in these are told
+        apart by their order on the page."""
+        what = self.subject if self.subject is not None else self.element
+        if what is None:     # nothing but words: their numbers may be lines ("first at 11")
+            what = _NUMBERS.sub("#", self.message)
+        return (self.rule, self.page or self.path, " ".join(str(what).split()))
+
     @property
     def fingerprint(self) -> str:
-        """A stable identity that survives unrelated edits (no line numbers in it).
-
-        Built from the rule, the page, the element's selector and the element's
-        whitespace-folded snippet, so a baseline can recognise an old finding after
-        lines above it moved.
-        """
-        snippet = re.sub(r"\s+", " ", self.snippet or "").strip()
-        key = "\x1f".join((self.rule, self.path, self.selector or "", snippet,
-                           "" if self.selector or snippet else self.message))
+        """A stable identity that survives unrelated edits, for baselines: no line, no
+        column, no CSS path and no class name in it; the page as the site names it, not
+        the path as it was typed (`site/a.html` and `$PWD/site/a.html` are one page).
+        Inserting elements above, reordering attributes, renaming a generated class or
+        editing a sibling changes no fingerprint."""
+        key = "\x1f".join((*self.identity(), str(self.occurrence)))
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
     def sort_key(self) -> tuple:

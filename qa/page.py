@@ -284,6 +284,13 @@ class Page:
             html = f"<{el.tag}{attrs}>{(el.text or '').strip()[:80]}…"
         return names.shorten(html, SNIPPET_MAX)
 
+    @staticmethod
+    def descriptor(el) -> str:
+        """The element as a finding's identity names it: its tag, the attributes that say
+        which element it is (never class, style or its place among siblings, which
+        generated markup and edits elsewhere change), and the start of its own text."""
+        return descriptor(el.tag, el.attrib, _text_start(el))
+
     def finding(self, el, message: str, *, line: int | None = None,
                 column: int | None = None, severity: str = "", **extra) -> Finding:
         """A finding about `el` on this page; the engine stamps rule and severity (a
@@ -294,9 +301,51 @@ class Page:
             column = column if column is not None else (el_col if line == el_line else None)
             extra.setdefault("selector", self.selector(el))
             extra.setdefault("snippet", self.snippet(el))
+            extra.setdefault("element", self.descriptor(el))
         return Finding(rule="", severity=severity, path=self.path, line=line, column=column,
                        message=message, **extra)
 
 
 def _attr(v: str) -> str:
     return v.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# attributes that name an element, in this order; values folded and cut at 80 characters
+IDENTITY_ATTRS = ("id", "name", "href", "src", "srcset", "data", "alt", "role", "type",
+                  "for", "aria-label", "aria-labelledby", "title", "lang", "rel", "action")
+
+
+def descriptor(tag: Any, attrs: Any, text: str = "") -> str:
+    """`img[src=ward.png][alt=]` plus `"text"`: see Page.descriptor (also for elements
+    known only by their markup, such as axe's)."""
+    name = str(tag).lower() if isinstance(tag, str) else "node"
+    parts = [name]
+    for a in IDENTITY_ATTRS:
+        v = attrs.get(a)
+        if v is not None:
+            parts.append(f"[{a}={' '.join(str(v).split())[:80]}]")
+    if text:
+        parts.append(f' "{text}"')
+    return "".join(parts)
+
+
+def _text_start(el, limit: int = 60) -> str:
+    """The first `limit` characters of the element's text, whitespace folded, read no
+    further than needed (a <main> holds the whole page)."""
+    out, size = [], 0
+    for t in el.itertext():
+        out.append(t)
+        size += len(t)
+        if size > limit * 2:
+            break
+    return " ".join("".join(out).split())[:limit]
+
+
+def descriptor_of_html(html: str) -> str | None:
+    """The descriptor of the first element in an HTML snippet (axe's `node.html`)."""
+    try:
+        frag = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    el = next((e for e in frag if isinstance(e.tag, str)), None)
+    return descriptor(el.tag, el.attrib, _text_start(el)) if el is not None else None

@@ -20,6 +20,7 @@ import rules
 from qa import __version__, sources, suppress
 from qa.config import PREFIXES, Config
 from qa.findings import SEVERITY_RANK, Finding, PageInfo, Report
+from qa.page import descriptor_of_html as page_descriptor_of_html
 
 class UsageError(Exception):
     """Bad input named on the command line (exit 2)."""
@@ -48,8 +49,10 @@ def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str 
     # that no visitor follows), whatever the config makes of the rule's other findings
     if f.severity in SEVERITY_RANK and SEVERITY_RANK[f.severity] > SEVERITY_RANK[sev]:
         sev = f.severity
+    if not f.element and f.snippet:     # known by its markup alone (axe's elements)
+        f = dataclasses.replace(f, element=page_descriptor_of_html(f.snippet))
     return dataclasses.replace(
-        f, rule=rule_id, severity=sev,
+        f, rule=rule_id, severity=sev, page=f.page or url,
         tags=f.tags or (tuple(mod.TAGS) if mod else ()),
         help_url=f.help_url or (getattr(mod, "HELP_URL", None) if mod else None))
 
@@ -193,9 +196,24 @@ def run(paths: list[str], config: Config | None = None,
                  if (s := stamp(f, "unused-suppression", config, r.url))]
     kept += [f for fs in own.values() for f in fs]        # not about one page
     kept.sort(key=Finding.sort_key)
+    kept = number_occurrences(kept)
     return Report(tool={"name": "qa", "version": __version__},
                   pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
                   rules=_rule_docs(kept), meta=meta)
+
+
+def number_occurrences(findings: list[Finding]) -> list[Finding]:
+    """Findings alike in rule, page and subject (two links to one missing file) are told
+    apart by their order on the page: 0, 1, 2... An edit that adds one more adds one
+    fingerprint, and changes none of the others'."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for f in findings:
+        key = f.identity()
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append(dataclasses.replace(f, occurrence=n) if n != f.occurrence else f)
+    return out
 
 
 def _unmatched_globs(config: Config, urls: list[str], srcs, site) -> list[str]:

@@ -72,7 +72,8 @@ def collect(page, conf) -> dict:
             if _is_found(target.fragment, raw, ids):
                 continue
             f = page.finding(el, "")
-            ref.update(line=f.line, column=f.column, selector=f.selector, snippet=f.snippet)
+            ref.update(line=f.line, column=f.column, selector=f.selector, snippet=f.snippet,
+                       element=f.element)
         table["refs"].append(ref)
     return table
 
@@ -103,18 +104,22 @@ def check_site(site, tables, conf):
             # the browser run re-checks same-page targets made by scripts
             data = {"fragment": ref["fragment"], "target": ref["url"], "same_page": same}
             cause = f'missing fragment "#{shorten(ref["fragment"])}" in "{ref["url"]}"'
+            subject = f'{ref["url"]}#{ref["raw"]}'
             if "line" not in ref:           # read the referring page again, once
                 if links is None:
                     page = load(Source(table["path"], site.root / table["url"], table["url"]), site)
                     links = (page, list(page.elements("a", "area")) if page.source else [])
                 page, els = links
                 if ref["n"] < len(els):
-                    yield page.finding(els[ref["n"]], message, data=data, cause=cause)
+                    yield page.finding(els[ref["n"]], message, data=data, cause=cause,
+                                       subject=subject)
                     continue
-                ref = {**ref, "line": None, "column": None, "selector": None, "snippet": None}
+                ref = {**ref, "line": None, "column": None, "selector": None, "snippet": None,
+                       "element": None}
             yield Finding(rule="", severity="", path=table["path"], line=ref["line"],
                           column=ref["column"], selector=ref["selector"],
-                          snippet=ref["snippet"], message=message, data=data, cause=cause)
+                          snippet=ref["snippet"], message=message, data=data, cause=cause,
+                          subject=subject, element=ref["element"])
 
 
 def rendered_target(f: Finding) -> tuple[str, str] | None:

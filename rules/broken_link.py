@@ -128,14 +128,15 @@ def check(page, conf):
         severity = "warning" if unseen else ""
         if target.kind == "invalid":
             yield page.finding(el, f'{noun} "{shorten(ref, 100)}" is not a valid URL ({target.url})',
-                               severity=severity, cause=f'invalid URL "{shorten(ref, 100)}"')
+                               severity=severity, cause=f'invalid URL "{shorten(ref, 100)}"',
+                               subject=ref)
         elif target.kind == "outside":
             yield page.finding(el, f'{noun} "{shorten(ref, 100)}" leaves the site root',
-                               severity=severity,
+                               severity=severity, subject=ref,
                                cause=f'outside the site root: "{shorten(target.url, 100)}"')
         elif not page.site.exists(target):
             yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist',
-                               severity=severity,
+                               severity=severity, subject=ref,
                                cause=f'missing file "{shorten(target.url, 100)}"')
 
 

@@ -1,0 +1,103 @@
+"""Stable identity (issue 10): a finding's fingerprint survives every edit that does not
+touch what it is about, and tells apart findings that are about different things."""
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from helpers import check
+
+BASE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Oncology</title></head>
+<body>
+<nav class="crumbs-x1f3"><a href="index.html">Home</a> <a href="services.html">Services</a></nav>
+<main>
+<h1>Oncology</h1>
+<p class="lead">Our team treats {sibling}.</p>
+<img class="hero-a8c2" src="ward.png" width="10" height="10">
+<img srcset="a.png 1x, b.png 2x, c.png 3x" src="a.png" alt="A ward">
+<a href="#">Make an appointment</a>
+<a href="#">Make an appointment</a>
+<a class="btn-77" href="gone.html" title="Gone">Old page</a>
+<h4>Parking</h4>
+</main>
+</body></html>
+"""
+
+
+def fingerprints(root: Path, *, cwd=None, arg=None) -> Counter:
+    old = os.getcwd()
+    try:
+        if cwd:
+            os.chdir(cwd)
+        report = check(arg or root)
+    finally:
+        os.chdir(old)
+    return Counter((f.rule, f.fingerprint) for f in report.findings)
+
+
+def site(tmp_path: Path, html: str, name="site") -> Path:
+    root = tmp_path / name
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "index.html").write_text("<!doctype html><html lang=en><title>Home</title><h1>Home</h1></html>")
+    (root / "services.html").write_text("<!doctype html><html lang=en><title>S</title><h1>S</h1></html>")
+    (root / "ward.png").write_bytes(b"\x89PNG")
+    (root / "oncology.html").write_text(html)
+    return root
+
+
+def test_unrelated_edits_change_no_fingerprint(tmp_path):
+    base = fingerprints(site(tmp_path, BASE.format(sibling="cancer"), "base"))
+    assert sum(base.values()) >= 8
+    edits = {
+        "paragraph and breadcrumb item above": BASE.format(sibling="cancer").replace(
+            '<nav class="crumbs-x1f3">', '<p>Notice: new visiting hours.</p>\n<nav class="crumbs-x1f3">'
+            '<a href="index.html">Hospital</a> ').replace("<main>", "<main>\n<div><p>Welcome</p></div>"),
+        "attributes reordered": BASE.format(sibling="cancer").replace(
+            '<img class="hero-a8c2" src="ward.png" width="10" height="10">',
+            '<img height="10" src="ward.png" width="10" class="hero-a8c2">').replace(
+            '<a class="btn-77" href="gone.html" title="Gone">', '<a title="Gone" href="gone.html" class="btn-77">'),
+        "generated class renamed": BASE.format(sibling="cancer").replace("hero-a8c2", "hero-zz91")
+            .replace("btn-77", "btn-78").replace("crumbs-x1f3", "crumbs-q0"),
+        "sibling edited": BASE.format(sibling="cancer and blood disorders, with new staff"),
+        "wrapped in a new container": BASE.format(sibling="cancer").replace(
+            "<main>", "<main><section>").replace("</main>", "</section></main>"),
+    }
+    for what, html in edits.items():
+        assert fingerprints(site(tmp_path, html, what.replace(" ", "-"))) == base, what
+
+
+def test_the_path_as_typed_and_the_folder_the_site_is_in_change_nothing(tmp_path):
+    root = site(tmp_path, BASE.format(sibling="cancer"))
+    relative = fingerprints(root, cwd=tmp_path, arg="site")
+    assert fingerprints(root, arg=str(root.resolve())) == relative
+    moved = tmp_path / "elsewhere" / "deeper"
+    moved.mkdir(parents=True)
+    shutil.copytree(root, moved / "site")
+    assert fingerprints(moved / "site") == relative
+
+
+def test_findings_about_different_things_have_different_fingerprints(tmp_path):
+    report = check(site(tmp_path, BASE.format(sibling="cancer")))
+    prints = [f.fingerprint for f in report.findings]
+    assert len(prints) == len(set(prints)), [(f.rule, f.message) for f in report.findings]
+    srcset = [f for f in report.findings if f.rule == "broken-link" and "png" in f.message]
+    assert len(srcset) == 4 and len({f.fingerprint for f in srcset}) == 4   # src + 3 in srcset
+    twins = [f for f in report.findings if f.rule == "placeholder-link"]
+    assert len(twins) == 2 and [f.occurrence for f in twins] == [0, 1]
+
+
+def test_one_more_identical_element_adds_one_fingerprint(tmp_path):
+    base = fingerprints(site(tmp_path, BASE.format(sibling="cancer"), "a"))
+    more = BASE.format(sibling="cancer").replace(
+        "<h1>Oncology</h1>", '<h1>Oncology</h1>\n<a href="#">Make an appointment</a>')
+    after = fingerprints(site(tmp_path, more, "b"))
+    assert after - base and sum((after - base).values()) == 1
+    assert not base - after
+
+
+def test_changing_what_a_finding_is_about_changes_its_fingerprint(tmp_path):
+    base = fingerprints(site(tmp_path, BASE.format(sibling="cancer"), "a"))
+    moved = BASE.format(sibling="cancer").replace('href="gone.html"', 'href="gone-2.html"')
+    after = fingerprints(site(tmp_path, moved, "b"))
+    assert sum((after - base).values()) == 1 and sum((base - after).values()) == 1
