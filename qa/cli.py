@@ -35,7 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
     c.add_argument("--site-root", metavar="DIR", help="directory that root-relative links (/x.html) resolve against")
     c.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip pages whose site path matches")
-    c.add_argument("--jobs", type=_jobs, metavar="N", help="check pages in N worker processes")
+    c.add_argument("--select", type=_rule_list, metavar="RULE,...",
+                   help="run only these rules (ids or families such as axe)")
+    c.add_argument("--ignore", type=_rule_list, metavar="RULE,...",
+                   help="do not run these rules (ids or families)")
+    c.add_argument("--jobs", type=_jobs, metavar="N",
+                   help="check pages in N worker processes (default: the number of CPUs)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
@@ -62,6 +67,16 @@ def _checked(validate, convert):
 
 
 _jobs = _checked(qaconfig.jobs, int)
+
+
+def _rule_list(text: str) -> tuple[str, ...]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected rule ids, comma-separated (see `qa rules`)")
+    try:
+        return tuple(qaconfig.check_rule_names("", names))
+    except qaconfig.ConfigError as e:
+        raise argparse.ArgumentTypeError(e.reason) from None
 _seconds = _checked(qaconfig.seconds, float)
 
 
@@ -117,6 +132,10 @@ def _check(args) -> int:
         cfg.exclude += tuple(args.exclude)
     if args.jobs is not None:
         cfg.jobs = args.jobs
+    if args.select is not None:
+        cfg.select = args.select
+    if args.ignore is not None:
+        cfg.ignore = cfg.ignore + args.ignore
     for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
                       ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
                       ("remote_url", "remote-url"), ("browser_timeout", "timeout")):

@@ -18,6 +18,7 @@ BROWSER_KEYS = {"enabled": bool, "jobs": int, "chrome": str, "chromedriver": str
                 "timeout": (int, float), "axe-script": str, "remote-url": str,
                 "tags": list, "rules": dict}
 TOP_KEYS = {"fail-on", "site-root", "exclude", "max-page-size", "page-timeout", "jobs", "rules",
+            "select", "ignore",
             "overrides", "browser"}
 PREFIXES = ("axe",)          # families of rules named by prefix: "axe" covers "axe.*"
 
@@ -43,11 +44,15 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_page_size: int = 10 * 1024 * 1024
     page_timeout: float = 60.0          # seconds the static rules may spend on one page
-    jobs: int = 1
+    jobs: int | None = None             # worker processes; None: the CPUs, on a big site
     browser: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     overrides: list[tuple[tuple[str, ...], dict[str, RuleSetting]]] = field(default_factory=list)
     source: str | None = None
+    # ruff's words: run only the rules (or families, "axe") in `select`, none in `ignore`;
+    # the engine's own (load-error...) always report
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
 
     @classmethod
     def default(cls) -> "Config":
@@ -57,6 +62,8 @@ class Config:
     def setting(self, rule_id: str, url: str = "") -> RuleSetting:
         """The effective setting for a rule on a page: the most specific override glob
         wins over the base table; `axe.x` falls back to the `axe` family entry."""
+        if not self.selected(rule_id):
+            return RuleSetting(enabled=False)
         chain = [self.rules]
         matching = [(max(len(p) for p in pats if fnmatch.fnmatch(url, p)), table)
                     for pats, table in self.overrides if any(fnmatch.fnmatch(url, p) for p in pats)]
@@ -69,6 +76,18 @@ class Config:
                     result = RuleSetting(s.enabled, s.severity or result.severity,
                                          {**result.options, **s.options})
         return result
+
+    def selected(self, rule_id: str) -> bool:
+        """Do --select and --ignore leave this rule (or family) in the run?"""
+        mod = rules.RULES.get(rule_id)
+        if mod is not None and mod.SCOPE == "engine":
+            return True
+        def named(names) -> bool:    # the rule, its family, or (for a family) a member
+            return any(n == rule_id or rule_id.startswith(n + ".") or n.startswith(rule_id + ".")
+                       for n in names)
+        if any(n == rule_id or rule_id.startswith(n + ".") for n in self.ignore):
+            return False
+        return self.select is None or named(self.select)
 
     def options(self, rule_id: str, url: str = "") -> dict[str, Any] | None:
         """A rule's options for a page (defaults filled in), or None when it is off."""
@@ -160,6 +179,10 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
         cfg.exclude = tuple(_str_list("exclude", table["exclude"]))
     if "max-page-size" in table:
         cfg.max_page_size = _positive("max-page-size", table["max-page-size"])
+    for key in ("select", "ignore"):
+        if key in table:
+            names = tuple(check_rule_names(key, _str_list(key, table[key])))
+            setattr(cfg, key, names)
     if "page-timeout" in table:
         cfg.page_timeout = seconds("page-timeout", table["page-timeout"])
     if "jobs" in table:
@@ -283,6 +306,21 @@ def _severity(key: str, value: Any) -> str:
 MAX_JOBS = 256                  # worker processes or browser sessions: beyond any machine
 MAX_SECONDS = 24 * 3600         # a time limit longer than a day is a typo (and overflows
                                 # the browser driver's own timers)
+
+
+def check_rule_names(key: str, names: list[str]) -> list[str]:
+    """Rule ids or families (`axe`, `axe.color-contrast`) as --select and --ignore take
+    them; an unknown one is a ConfigError naming it."""
+    for n in names:
+        if n in rules.RULES:
+            continue
+        if n in PREFIXES or n.split(".")[0] in PREFIXES and "." in n:
+            known = bundled_axe_rules()
+            if n in PREFIXES or not known or n[4:] in known:
+                continue
+            raise ConfigError(key, f'unknown axe rule "{n[4:]}" (not in the bundled axe-core)')
+        raise ConfigError(key, f'unknown rule "{n}" (see `qa rules`)')
+    return names
 
 
 def jobs(key: str, value: Any) -> int:

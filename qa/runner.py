@@ -179,7 +179,7 @@ def run(paths: list[str], config: Config | None = None,
     notes += _unmatched_globs(config, [r.url for r in results], srcs, site)
     if notes:
         meta["notes"] = notes
-    if config.browser.get("enabled"):
+    if config.browser.get("enabled") and config.selected("axe"):
         findings = _browser(results, site, config, findings, meta, url_of)
 
     own: dict[str, list[Finding]] = {}
@@ -244,19 +244,23 @@ def _crash(rid: str, e: Exception) -> str:
             f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
 
 
+AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
+
+
 def _check_all(srcs, site, config, progress) -> list[PageResult]:
     total, done, results = len(srcs), 0, []
-    if config.jobs <= 1 or total < 2:
+    jobs = config.jobs or (min(os.cpu_count() or 1, 256) if total >= AUTO_JOBS_MIN_PAGES else 1)
+    if jobs <= 1 or total < 2:
         for s in srcs:
             results.append(check_page(s, site, config))
             done += 1
             if progress:
                 progress(done, total)
         return results
-    size = max(1, min(32, total // (config.jobs * 4) or 1))
+    size = max(1, min(32, total // (jobs * 4) or 1))
     batches = [srcs[i:i + size] for i in range(0, total, size)]
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(config.jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
         for batch in pool.map(_check_many, [(b, site, config) for b in batches]):
             results += batch          # map keeps input order: output identical to --jobs 1
             done += len(batch)

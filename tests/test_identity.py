@@ -101,3 +101,43 @@ def test_changing_what_a_finding_is_about_changes_its_fingerprint(tmp_path):
     moved = BASE.format(sibling="cancer").replace('href="gone.html"', 'href="gone-2.html"')
     after = fingerprints(site(tmp_path, moved, "b"))
     assert sum((after - base).values()) == 1 and sum((base - after).values()) == 1
+
+
+# -- rule selection and parallel runs (issue 10) ------------------------------------------
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def qa(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "qa", *map(str, args)], cwd=cwd or ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_select_and_ignore_choose_the_rules_that_run(tmp_path):
+    root = site(tmp_path, BASE.format(sibling="cancer"))
+    def rules_run(*args) -> set[str]:
+        out = qa("check", root, "--no-config", "--format", "json", *args).stdout
+        return {f["rule"] for f in json.loads(out)["findings"]}
+    everything = rules_run()
+    assert {"broken-link", "placeholder-link", "missing-alt-text", "heading-order"} <= everything
+    assert rules_run("--select", "broken-link,placeholder-link") == {"broken-link", "placeholder-link"}
+    assert rules_run("--ignore", "broken-link") == everything - {"broken-link"}
+    assert rules_run("--select", "axe") == set()          # a family; no --browser, no axe
+    for bad, word in (("--select", "broken-links"), ("--ignore", "axe.colour-contrast"), ("--select", ",")):
+        r = qa("check", root, "--no-config", bad, word)
+        assert r.returncode == 2 and f"argument {bad}" in r.stderr, r.stderr
+
+
+def test_output_is_identical_for_every_number_of_jobs(tmp_path):
+    root = tmp_path / "big"
+    root.mkdir()
+    for i in range(80):
+        (root / f"p{i:02d}.html").write_text(BASE.format(sibling=f"ward {i}").replace(
+            "gone.html", f"p{(i + 1) % 90:02d}.html#x{i % 3}"))
+    outs = [qa("check", root, "--no-config", "--format", "json", "--no-progress", *j).stdout
+            for j in ([], ["--jobs", "1"], ["--jobs", "2"], ["--jobs", "3"])]
+    assert outs[0] and all(o == outs[0] for o in outs)
