@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 import traceback
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", type=_jobs, metavar="N",
                    help="check pages in N worker processes (default: the number of CPUs)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    c.add_argument("--progress", action="store_true",
+                   help="progress as plain lines on stderr every few seconds (for CI logs)")
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
     b.add_argument("--browser-jobs", type=_jobs, metavar="N", help="parallel browser sessions")
@@ -146,7 +149,11 @@ def _check(args) -> int:
     else:
         BrowserUnavailable = ()          # noqa: N806 - nothing to catch without a browser
     try:
-        report = run(args.paths, cfg, progress=None if args.no_progress else _progress())
+        progress = _progress(args)
+        try:
+            report = run(args.paths, cfg, progress=progress)
+        finally:
+            getattr(progress, "close", lambda: None)()
     except BrowserUnavailable as e:      # type: ignore[misc]
         return _fail(str(e))
     for note in report.meta.get("notes", ()):
@@ -205,21 +212,52 @@ def _targets(args, formats: list[str]) -> list[tuple[str, Path]]:
     return targets
 
 
-def _progress():
-    """A progress bar on stderr when it is a terminal (rich), else nothing."""
+def _progress(args):
+    """Progress on stderr for each phase: a bar with pages/s and the time left on a
+    terminal (rich), plain lines every few seconds with --progress (CI logs), else
+    nothing."""
+    if args.no_progress:
+        return None
+    if args.progress:
+        return _progress_lines()
     if not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
-    state: dict = {}
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeRemainingColumn)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True)
+    tasks: dict[str, Any] = {}
 
-    def update(done: int, total: int) -> None:
-        if "bar" not in state:
-            state["bar"] = Progress(transient=True, console=None)
-            state["bar"].start()
-            state["task"] = state["bar"].add_task("checking pages", total=total)
-        state["bar"].update(state["task"], completed=done)
-        if done >= total:
-            state["bar"].stop()
+    def update(phase: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total, rate="")
+        speed = bar.tasks[tasks[phase]].speed
+        bar.update(tasks[phase], completed=done, total=total,
+                   rate=f"{speed:.0f} pages/s" if speed and phase != "links across pages" else "")
+    update.close = bar.stop          # type: ignore[attr-defined] - the CLI ends it
+    return update
+
+
+def _progress_lines(every: float = 5.0):
+    """`qa: pages 120/530 (23%), 41 pages/s, about 10 s left`, at most every `every`
+    seconds per phase, and once when a phase ends."""
+    import time
+    seen: dict[str, tuple[float, float]] = {}     # phase -> (started, last printed)
+
+    def update(phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        started, last = seen.setdefault(phase, (now, 0.0))
+        if done < total and now - last < every:
+            return
+        seen[phase] = (started, now)
+        rate = done / (now - started) if now > started and done else 0.0
+        left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+        pct = f" ({100 * done // total}%)" if total else ""
+        unit = "" if phase == "links across pages" else f", {rate:.1f} pages/s"
+        print(f"qa: {phase} {done}/{total}{pct}{unit if rate else ''}{left}", file=sys.stderr,
+              flush=True)
     return update
 
 

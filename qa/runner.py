@@ -141,7 +141,9 @@ def _check_many(args: tuple) -> list[PageResult]:
 
 
 def run(paths: list[str], config: Config | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Report:
+        progress: Callable[[str, int, int], None] | None = None) -> Report:
+    """Check `paths`; `progress(phase, done, total)` hears of each phase as it goes
+    ("pages", "links across pages", "browser")."""
     config = config or Config.default()
     if config.site_root and not os.path.isdir(config.site_root):
         raise UsageError(f'site root "{config.site_root}" is not a directory')
@@ -161,9 +163,11 @@ def run(paths: list[str], config: Config | None = None,
                     f"folder could not be read ({why}); the pages in it were not checked")
         findings += [s for s in [stamp(f, "load-error", config)] if s]
 
-    for rid, mod in rules.RULES.items():
-        if mod.SCOPE != "site":
-            continue
+    site_rules = [rid for rid, mod in rules.RULES.items() if mod.SCOPE == "site"]
+    for n, rid in enumerate(site_rules):
+        mod = rules.RULES[rid]
+        if progress:
+            progress("links across pages", n, len(site_rules))
         tables = {r.url: r.tables[rid] for r in results if rid in r.tables}
         if not tables:
             continue
@@ -175,12 +179,14 @@ def run(paths: list[str], config: Config | None = None,
             f = Finding("", "", root_shown, None, None, _crash(rid, e))
             findings += [s for s in [stamp(f, "rule-error", config)] if s]
 
+    if progress and site_rules:
+        progress("links across pages", len(site_rules), len(site_rules))
     meta: dict[str, Any] = {"site_root": root_shown}
     notes += _unmatched_globs(config, [r.url for r in results], srcs, site)
     if notes:
         meta["notes"] = notes
     if config.browser.get("enabled") and config.selected("axe"):
-        findings = _browser(results, site, config, findings, meta, url_of)
+        findings = _browser(results, site, config, findings, meta, url_of, progress)
 
     own: dict[str, list[Finding]] = {}
     for f in findings:
@@ -255,7 +261,7 @@ def _check_all(srcs, site, config, progress) -> list[PageResult]:
             results.append(check_page(s, site, config))
             done += 1
             if progress:
-                progress(done, total)
+                progress("pages", done, total)
         return results
     size = max(1, min(32, total // (jobs * 4) or 1))
     batches = [srcs[i:i + size] for i in range(0, total, size)]
@@ -265,7 +271,7 @@ def _check_all(srcs, site, config, progress) -> list[PageResult]:
             results += batch          # map keeps input order: output identical to --jobs 1
             done += len(batch)
             if progress:
-                progress(done, total)
+                progress("pages", done, total)
     return results
 
 
@@ -283,7 +289,7 @@ def _ran(name: str, url: str, config: Config) -> bool:
     return name not in rules.RULES or config.options(name, url) is not None
 
 
-def _browser(results, site, config, findings, meta, url_of):
+def _browser(results, site, config, findings, meta, url_of, progress=None):
     """Run axe-core on every page and fold its findings in (issue: browser run)."""
     from qa import browser            # selenium is only imported when asked for
     opts = browser.BrowserOptions.from_config(config.browser)
@@ -310,11 +316,21 @@ def _browser(results, site, config, findings, meta, url_of):
             recheck.setdefault(target[0], set()).add(target[1])
     # a page that could not be read (empty, binary, too large) has nothing to render
     loaded = [r for r in results if not any(f.rule == "load-error" for f in r.findings)]
+    started = [0]
+    lock = threading.Lock()
+
+    def on_page(path: str) -> None:          # from the sessions' threads
+        with lock:
+            started[0] += 1
+            if progress:
+                progress("browser", started[0] - 1, len(loaded))
     run = browser.run_browser([(r.info.path, r.url) for r in loaded], site.root, opts,
-                              recheck=recheck,
+                              recheck=recheck, on_page=on_page,
                               load_page=lambda url: sources.load(
                                   sources.Source(path_of[url], site.root / url, url), site))
     meta.update(run.meta)
+    if progress:
+        progress("browser", len(loaded), len(loaded))
     out = []
     for f in findings:
         target = _rendered_target(f)

@@ -141,3 +141,12 @@ def test_output_is_identical_for_every_number_of_jobs(tmp_path):
     outs = [qa("check", root, "--no-config", "--format", "json", "--no-progress", *j).stdout
             for j in ([], ["--jobs", "1"], ["--jobs", "2"], ["--jobs", "3"])]
     assert outs[0] and all(o == outs[0] for o in outs)
+
+
+def test_progress_lines_for_ci_logs_name_every_phase(tmp_path):
+    root = site(tmp_path, BASE.format(sibling="cancer"))
+    r = qa("check", root, "--no-config", "--progress", "-o", tmp_path / "r.txt")
+    lines = r.stderr.splitlines()
+    assert "qa: pages 3/3 (100%)" in " ".join(lines) and any(
+        l.startswith("qa: links across pages 1/1 (100%)") for l in lines), r.stderr
+    assert qa("check", root, "--no-config", "-o", tmp_path / "r.txt").stderr == ""   # not a terminal
