@@ -1,4 +1,4 @@
-"""The command line: `qa check PATH...`, `qa rules`, `qa --version`.
+"""The command line: `qa check PATH...`, `qa baseline`, `qa review`, `qa rules`, `qa --version`.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings that gate; 2 usage, config or
 internal error."""
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import reports
 import rules
-from qa import __version__, config as qaconfig, sources
+from qa import __version__, baseline, config as qaconfig, sources
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
 
@@ -26,16 +26,52 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="check HTML pages and directories",
                        description="Check HTML files and directories (a directory forms a site).")
-    c.add_argument("paths", nargs="+", metavar="PATH")
+    _run_options(c)
     c.add_argument("--format", default="text",
                    help=f"output format(s), comma-separated: {', '.join(reports.FORMATS)} (default text)")
     c.add_argument("-o", "--output", metavar="FILE", help="write the (single) report here instead of stdout")
     c.add_argument("--out-dir", metavar="DIR", help="write every format's report into DIR")
+    c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
+    g = c.add_argument_group("gating (a baseline of known problems)")
+    g.add_argument("--baseline", metavar="FILE",
+                   help="gate only on findings not in this baseline; list the ones fixed since")
+    g.add_argument("--update-baseline", action="store_true",
+                   help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
+    _browser_options(c)
+    b = sub.add_parser("baseline", help="record today's findings as the known ones",
+                       description="Check the pages and write every finding into a baseline "
+                                   "file, for `qa check --baseline FILE` (reviewed decisions "
+                                   "already in the file are kept).")
+    _run_options(b)
+    b.add_argument("-o", "--output", metavar="FILE", default=baseline.DEFAULT_FILE,
+                   help=f"the baseline file (default {baseline.DEFAULT_FILE})")
+    _browser_options(b)
+    r = sub.add_parser("review", help="mark findings as reviewed and fine, with a reason",
+                       description="Mark heuristic and needs-review findings (alt text "
+                                   "quality, reading level, axe's incomplete results) as reviewed "
+                                   "in the baseline file: they stay reviewed on every later run.")
+    _run_options(r)
+    r.add_argument("--fingerprint", action="append", required=True, metavar="FP",
+                   help="the finding's fingerprint (from the JSON report); repeatable")
+    r.add_argument("--reason", required=True, help="why it is fine, for the next person to read")
+    r.add_argument("--by", help="who decided (default: git's user.name, or $USER)")
+    r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
+                   help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
+    _browser_options(r)
+    sub.add_parser("rules", help="list every rule with its id, default severity and summary")
+    return p
+
+
+def _run_options(c: argparse.ArgumentParser) -> None:
+    """What every command that checks pages takes."""
+    c.add_argument("paths", nargs="+", metavar="PATH")
     c.add_argument("--config", metavar="FILE", help="config file (default: qa.toml or pyproject.toml [tool.qa], found upwards)")
     c.add_argument("--no-config", action="store_true", help="ignore config files")
-    c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
     c.add_argument("--site-root", metavar="DIR", help="directory that root-relative links (/x.html) resolve against")
     c.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip pages whose site path matches")
+    c.add_argument("--changed-since", metavar="REV",
+                   help="check only pages changed since git revision REV, and the pages that "
+                        "link to changed, renamed or deleted ones")
     c.add_argument("--select", type=_rule_list, metavar="RULE,...",
                    help="run only these rules (ids or families such as axe)")
     c.add_argument("--ignore", type=_rule_list, metavar="RULE,...",
@@ -45,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     c.add_argument("--progress", action="store_true",
                    help="progress as plain lines on stderr every few seconds (for CI logs)")
+
+
+def _browser_options(c: argparse.ArgumentParser) -> None:
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
     b.add_argument("--browser-jobs", type=_jobs, metavar="N", help="parallel browser sessions")
@@ -53,8 +92,6 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--axe-script", metavar="FILE", help="run this axe-core build (axe.min.js) instead of the bundled one")
     b.add_argument("--remote-url", metavar="URL", help="use a Selenium Grid at URL instead of a local driver")
     b.add_argument("--browser-timeout", type=_seconds, metavar="SECONDS", help="per-page time limit in the browser")
-    sub.add_parser("rules", help="list every rule with its id, default severity and summary")
-    return p
 
 
 def _checked(validate, convert):
@@ -92,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rules":
         return _list_rules()
-    if args.command != "check":
+    commands = {"check": _check, "baseline": _baseline, "review": _review}
+    if args.command not in commands:
         _parser().print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        return _check(args)
-    except (qaconfig.ConfigError, UsageError) as e:
+        return commands[args.command](args)
+    except (qaconfig.ConfigError, UsageError, baseline.BaselineError) as e:
         return _fail(str(e))
     except OSError as e:                 # e.g. -o into a folder that does not exist
         return _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
@@ -125,37 +163,17 @@ def _check(args) -> int:
     if args.output and args.out_dir:
         return _fail("-o and --out-dir do not go together")
     targets = _targets(args, formats)
-    cfg = qaconfig.load(args.config, search=not args.no_config) if not args.no_config or args.config \
-        else qaconfig.Config()
+    if args.update_baseline and not args.baseline:
+        return _fail("--update-baseline needs --baseline FILE")
+    known = baseline.Baseline.load(args.baseline) if args.baseline else None
+    cfg = _config(args)
     if args.fail_on:
         cfg.fail_on = args.fail_on
-    if args.site_root:
-        cfg.site_root = args.site_root
-    if args.exclude:
-        cfg.exclude += tuple(args.exclude)
-    if args.jobs is not None:
-        cfg.jobs = args.jobs
-    if args.select is not None:
-        cfg.select = args.select
-    if args.ignore is not None:
-        cfg.ignore = cfg.ignore + args.ignore
-    for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
-                      ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
-                      ("remote_url", "remote-url"), ("browser_timeout", "timeout")):
-        if getattr(args, flag) is not None:
-            cfg.browser[key] = getattr(args, flag)
-    if cfg.browser.get("enabled"):
-        from qa.browser import BrowserUnavailable
-    else:
-        BrowserUnavailable = ()          # noqa: N806 - nothing to catch without a browser
-    try:
-        progress = _progress(args)
-        try:
-            report = run(args.paths, cfg, progress=progress)
-        finally:
-            getattr(progress, "close", lambda: None)()
-    except BrowserUnavailable as e:      # type: ignore[misc]
-        return _fail(str(e))
+    report = _run(args, cfg)
+    if known is not None:
+        report = baseline.apply(report, known)
+        if args.update_baseline:
+            baseline.update(known, report).save()
     for note in report.meta.get("notes", ()):
         print(f"qa: note: {note}", file=sys.stderr)
     if targets:
@@ -175,6 +193,94 @@ def _check(args) -> int:
         except BrokenPipeError:          # `qa check site | head`: the reader has seen enough
             _quiet_stdout()
     return EXIT_FINDINGS if report.failed else EXIT_OK
+
+
+def _baseline(args) -> int:
+    """`qa baseline PATH... -o FILE`: every finding of today, as known."""
+    path = Path(args.output)
+    previous = baseline.Baseline.load(path) if path.exists() else None
+    report = _run(args, _config(args))
+    taken = baseline.take(report, path, previous)
+    taken.save()
+    print(f"qa: baseline {path}: {len(taken.known)} known findings, {len(taken.reviewed)} "
+          f"reviewed, from {len(report.pages)} pages", file=sys.stderr)
+    return EXIT_OK
+
+
+def _review(args) -> int:
+    """`qa review PATH... --fingerprint FP --reason ...`: the findings judged fine."""
+    path = Path(args.baseline)
+    current = baseline.Baseline.load(path) if path.exists() else baseline.Baseline(path)
+    report = _run(args, _config(args))
+    by_print = {f.fingerprint: f for f in report.findings}
+    chosen = []
+    for fp in args.fingerprint:
+        f = by_print.get(fp)
+        if f is None:
+            return _fail(f"no finding has the fingerprint {fp} (see the JSON report's "
+                         "fingerprint fields)")
+        if not baseline.reviewable(f):
+            return _fail(f'{fp} is an error ({f.rule}: {f.message}): fix it, or keep it in the '
+                         "baseline; only heuristic and needs-review findings are reviewed")
+        chosen.append(f)
+    if not args.reason.strip():
+        return _fail("--reason must say why the finding is fine")
+    baseline.review(current, chosen, args.reason.strip(), args.by or _who()).save()
+    for f in chosen:
+        print(f"qa: reviewed {f.fingerprint}: {f.page} {f.rule} {f.message}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _who() -> str:
+    import subprocess
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    return name or os.environ.get("USER") or "unknown"
+
+
+def _config(args) -> qaconfig.Config:
+    """The config file's settings, with the command line's on top."""
+    cfg = qaconfig.load(args.config, search=not args.no_config) if not args.no_config or args.config \
+        else qaconfig.Config()
+    if args.site_root:
+        cfg.site_root = args.site_root
+    if args.exclude:
+        cfg.exclude += tuple(args.exclude)
+    if args.jobs is not None:
+        cfg.jobs = args.jobs
+    if args.select is not None:
+        cfg.select = args.select
+    if args.ignore is not None:
+        cfg.ignore = cfg.ignore + args.ignore
+    for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
+                      ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
+                      ("remote_url", "remote-url"), ("browser_timeout", "timeout")):
+        if getattr(args, flag) is not None:
+            cfg.browser[key] = getattr(args, flag)
+    return cfg
+
+
+def _run(args, cfg: qaconfig.Config):
+    """The report of one run over args.paths (UsageError when the browser cannot start)."""
+    only = None
+    if args.changed_since:
+        from qa import changes
+        only = changes.pages_to_check(args.paths, cfg, args.changed_since)
+    if cfg.browser.get("enabled"):
+        from qa.browser import BrowserUnavailable
+    else:
+        BrowserUnavailable = ()          # noqa: N806 - nothing to catch without a browser
+    try:
+        progress = _progress(args)
+        try:
+            return run(args.paths, cfg, progress=progress, only=only)
+        finally:
+            getattr(progress, "close", lambda: None)()
+    except BrowserUnavailable as e:      # type: ignore[misc]
+        raise UsageError(str(e)) from None
 
 
 def _quiet_stdout() -> None:

@@ -45,6 +45,9 @@ class Finding:
     subject: str | None = None
     element: str | None = None
     occurrence: int = 0
+    # with a baseline: "new", "known" (in the baseline) or "reviewed" (judged fine by a
+    # person); only new ones gate (see qa.baseline)
+    baseline: str | None = None
     # Rule-specific structured detail (reading-level's hardest sentences, axe's
     # "needs review"...). Writers may show it; it never takes part in equality.
     data: dict[str, Any] | None = field(default=None, compare=False, hash=False)
@@ -57,7 +60,8 @@ class Finding:
         for name in ("rule", "severity", "path", "message"):
             if not isinstance(getattr(self, name), str):
                 fix(name, str(getattr(self, name)))
-        for name in ("selector", "snippet", "impact", "help_url", "cause", "subject", "element"):
+        for name in ("selector", "snippet", "impact", "help_url", "cause", "subject", "element",
+                     "baseline"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
                 fix(name, str(v))
@@ -102,6 +106,8 @@ class Finding:
         }
         if self.cause:
             d["cause"] = self.cause
+        if self.baseline:
+            d["baseline"] = self.baseline
         if self.data:
             d["data"] = self.data
         return d
@@ -118,9 +124,10 @@ class PageInfo:
     # sentences, formula, target, language, hardest (list of {text, line, grade}),
     # skipped (why a page was not scored)
     metrics: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None              # the page as the site names it ("news/a.html")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "title": self.title, "lang": self.lang,
+        return {"path": self.path, "url": self.url, "title": self.title, "lang": self.lang,
                 "encoding": self.encoding, **_metrics_out(self.metrics)}
 
 
@@ -171,15 +178,29 @@ class Report:
                 "fail_on": self.fail_on, "failed": self.failed}
 
     def summary_line(self) -> str:
-        """`14 problems (10 errors, 4 warnings, 0 info) in 7 pages`"""
-        c = self.counts()
-        return (f"{_plural(len(self.findings), 'problem')} ({_plural(c['error'], 'error')}, "
-                f"{_plural(c['warning'], 'warning')}, {c['info']} info) "
-                f"in {_plural(len(self.pages), 'page')}")
+        """`14 problems (10 errors, 4 warnings, 0 info) in 7 pages`; with a baseline,
+        `2 new problems (...) in 7 pages; 12 known from the baseline, 1 fixed`."""
+        base = self.meta.get("baseline")
+        shown = self.gating() if base else self.findings
+        c = {s: 0 for s in SEVERITIES}
+        for f in shown:
+            c[f.severity] += 1
+        line = (f"{_plural(len(shown), 'new problem' if base else 'problem')} "
+                f"({_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, "
+                f"{c['info']} info) in {_plural(len(self.pages), 'page')}")
+        if base:
+            line += (f"; {base['known']} known from the baseline, {base['reviewed']} reviewed, "
+                     f"{len(base['fixed'])} fixed")
+        return line
 
     @property
     def failed(self) -> bool:
-        return any(at_least(f.severity, self.fail_on) for f in self.findings)
+        """Does a finding gate: at or above fail_on, and not known to a baseline?"""
+        return any(at_least(f.severity, self.fail_on) for f in self.gating())
+
+    def gating(self) -> list[Finding]:
+        """The findings a baseline does not already know (all of them without one)."""
+        return [f for f in self.findings if f.baseline not in ("known", "reviewed")]
 
 
 def _plural(n: int, word: str) -> str:

@@ -131,7 +131,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         f = Finding("", "", src.path, p.line, None, p.message)
         found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
     info = PageInfo(src.path, page.title if page.source else None,
-                    page.lang if page.source else None, page.encoding, dict(page.metrics))
+                    page.lang if page.source else None, page.encoding, dict(page.metrics), src.url)
     return PageResult(src.url, info, found, tables, sups)
 
 
@@ -141,9 +141,11 @@ def _check_many(args: tuple) -> list[PageResult]:
 
 
 def run(paths: list[str], config: Config | None = None,
-        progress: Callable[[str, int, int], None] | None = None) -> Report:
+        progress: Callable[[str, int, int], None] | None = None,
+        only: set[str] | None = None) -> Report:
     """Check `paths`; `progress(phase, done, total)` hears of each phase as it goes
-    ("pages", "links across pages", "browser")."""
+    ("pages", "links across pages", "browser"). With `only` (site urls), just those pages
+    are checked, against the whole site (links into the others still resolve)."""
     config = config or Config.default()
     if config.site_root and not os.path.isdir(config.site_root):
         raise UsageError(f'site root "{config.site_root}" is not a directory')
@@ -151,6 +153,14 @@ def run(paths: list[str], config: Config | None = None,
     if missing:
         raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
     notes = [f"skipped {p}: {why}" for p, why in site.skipped]
+    if only is not None and srcs:
+        srcs = [s for s in srcs if s.url in only]
+        notes.append(f"checked {len(srcs)} changed or affected "
+                     f"page{'' if len(srcs) == 1 else 's'} of {len(site.urls)}")
+        if not srcs:
+            return Report(tool={"name": "qa", "version": __version__}, pages=[], findings=[],
+                          fail_on=config.fail_on, rules=_rule_docs([]),
+                          meta={"site_root": sources.printable(str(site.root)), "notes": notes})
     if not srcs:
         raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}"
                          + "".join(f"; {n}" for n in notes))

@@ -182,6 +182,8 @@ def _finding_view(f: Finding, rules: dict[str, dict[str, Any]]) -> dict[str, Any
         "needs_review": bool(data.get("needs_review")), "help_url": help_url,
         "wcag": wcag_refs(f.tags), "reading": f.rule == "reading-level", **words,
         "also": [str(r) for r in data.get("also_found_by") or () if isinstance(r, str)],
+        "baseline": f.baseline,
+        "reviewed": data.get("reviewed") if isinstance(data.get("reviewed"), dict) else None,
     }
 
 
@@ -319,7 +321,7 @@ def build_view(report: Report) -> dict[str, Any]:
         "generated": meta.get("generated"),
         "browser": meta.get("browser"), "axe_version": meta.get("axe_version"),
         "fail_on": report.fail_on, "failed": report.failed,
-        "gating": sum(at_least(f.severity, report.fail_on) for f in report.findings),
+        "gating": sum(at_least(f.severity, report.fail_on) for f in report.gating()),
         "total": len(report.findings), "page_count": len(order),
         "pages_with_problems": sum(1 for p in pages if p["total"]),
         "severities": [{"id": s, "label": SEVERITY_LABEL[s], "plural": SEVERITY_PLURAL[s],

@@ -107,6 +107,12 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         "locations": [location],
         "partialFingerprints": {"qa/v1": f.fingerprint},
     }
+    if f.baseline:       # SARIF 3.27.24: against the baseline the run was given
+        result["baselineState"] = "new" if f.baseline == "new" else "unchanged"
+    reviewed = (f.data or {}).get("reviewed")
+    if f.baseline == "reviewed" and isinstance(reviewed, dict):     # SARIF 3.35
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": str(reviewed.get("reason", ""))}]
     props: dict[str, Any] = {}
     if f.impact:
         props["impact"] = f.impact

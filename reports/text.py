@@ -37,7 +37,8 @@ def safe(value) -> str:
 
 def write(report: Report, stream: TextIO) -> None:
     colour = hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
-    for f in report.findings:
+    base = report.meta.get("baseline")
+    for f in report.gating() if base else report.findings:   # known ones: counted below
         where = safe(f.path) + (f":{f.line}" if f.line else "") + \
             (f":{f.column}" if f.line and f.column else "")
         sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
@@ -56,4 +57,7 @@ def write(report: Report, stream: TextIO) -> None:
         if len(causes) > CAUSES_SHOWN:
             stream.write(f"    and {len(causes) - CAUSES_SHOWN} more causes (see the JSON "
                          "report's summary.causes)\n")
+    for e in (base or {}).get("fixed", ()):
+        stream.write(f"    fixed since the baseline: {safe(e.get('page'))} {safe(e.get('rule'))} "
+                     f"{safe(e.get('message'))}\n")
     stream.write(report.summary_line() + "\n")

@@ -134,7 +134,8 @@ def test_unwritable_output_is_exit_2(site):
 def test_misspelt_suppression_is_reported(site):
     (site / "s.html").write_text(CLEAN.replace("<p>", '<p data-qa-ignore="mising-alt-text">'))
     r = qa("check", site / "s.html", cwd=site)
-    assert 'unused-suppression suppression of "mising-alt-text" hid nothing' in r.stdout
+    assert ('unused-suppression suppression names unknown rule "mising-alt-text" '
+            "(see `qa rules`)") in r.stdout
 
 
 def test_a_broken_pyproject_is_a_config_error_not_silence(site):
