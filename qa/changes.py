@@ -31,7 +31,11 @@ def _git(cwd: Path, *args: str) -> str:
 def changed_files(root: Path, rev: str) -> tuple[set[Path], set[Path]]:
     """(changed or added files, deleted or renamed-away files) since `rev`, absolute."""
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
-    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except UsageError:
+        raise UsageError(f'--changed-since: "{rev}" is no commit of the git repository '
+                         f"at {top}") from None
     changed: set[Path] = set()
     gone: set[Path] = set()
     out = _git(top, "diff", "--name-status", "-z", "--find-renames", rev, "--")

@@ -2,6 +2,7 @@
 rules declare. A bad value is a `ConfigError` naming the key and the reason (exit 2)."""
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import functools
 import math
@@ -37,6 +38,27 @@ class RuleSetting:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Ignore:
+    """`[[tool.qa.ignore]]`: findings of `rules` on pages matching `paths` (inside elements
+    matching `selector`) are hidden, for a stated `reason`, until the `until` date; after
+    it, the ignore stops hiding and says so."""
+    index: int
+    rules: tuple[str, ...]
+    reason: str
+    paths: tuple[str, ...] = ("*",)
+    selector: str | None = None
+    until: dt.date | None = None
+
+    def active(self, today: dt.date) -> bool:
+        return self.until is None or today <= self.until
+
+    def covers(self, f) -> bool:
+        """Rule and page (the element is for the caller to test, with `selector`)."""
+        return any(f.rule == r or f.rule.startswith(r + ".") for r in self.rules) and \
+            any(fnmatch.fnmatch(f.page or f.path, g) for g in self.paths)
+
+
 @dataclass
 class Config:
     fail_on: str = "error"
@@ -53,6 +75,7 @@ class Config:
     # the engine's own (load-error...) always report
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    ignores: list[Ignore] = field(default_factory=list)
 
     @classmethod
     def default(cls) -> "Config":
@@ -179,6 +202,15 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
         cfg.exclude = tuple(_str_list("exclude", table["exclude"]))
     if "max-page-size" in table:
         cfg.max_page_size = _positive("max-page-size", table["max-page-size"])
+    # `ignore` is two things, told apart by their shape: rule ids as ruff has them
+    # (`ignore = ["heading-order"]`), or tables of findings hidden for a reason
+    # (`[[tool.qa.ignore]]` with rules, paths, selector, reason, until)
+    entries = _typed("ignore", table.get("ignore", []), list)
+    if entries and all(isinstance(v, dict) for v in entries):
+        cfg.ignores = [_ignore(i, v) for i, v in enumerate(entries)]
+        table = {k: v for k, v in table.items() if k != "ignore"}
+    elif any(isinstance(v, dict) for v in entries):
+        raise ConfigError("ignore", "expected rule ids, or [[ignore]] tables, not both")
     for key in ("select", "ignore"):
         if key in table:
             names = tuple(check_rule_names(key, _str_list(key, table[key])))
@@ -306,6 +338,45 @@ def _severity(key: str, value: Any) -> str:
 MAX_JOBS = 256                  # worker processes or browser sessions: beyond any machine
 MAX_SECONDS = 24 * 3600         # a time limit longer than a day is a typo (and overflows
                                 # the browser driver's own timers)
+
+
+_IGNORE_KEYS = {"rules", "paths", "selector", "reason", "until"}
+
+
+def _ignore(i: int, value: Any) -> Ignore:
+    key = f"ignore[{i}]"
+    table = _typed(key, value, dict)
+    extra = sorted(set(table) - _IGNORE_KEYS)
+    if extra:
+        raise ConfigError(f"{key}.{extra[0]}", f"unknown key; expected one of {', '.join(sorted(_IGNORE_KEYS))}")
+    for required in ("rules", "reason"):
+        if required not in table:
+            raise ConfigError(f"{key}.{required}", "is required" + (
+                ": say why these findings are hidden" if required == "reason" else
+                ": a list of rule ids"))
+    names = tuple(check_rule_names(f"{key}.rules", _str_list(f"{key}.rules", table["rules"])))
+    reason = _typed(f"{key}.reason", table["reason"], str).strip()
+    if not reason:
+        raise ConfigError(f"{key}.reason", "must say why these findings are hidden")
+    paths = tuple(_str_list(f"{key}.paths", table.get("paths", ["*"])))
+    selector = table.get("selector")
+    if selector is not None:
+        _typed(f"{key}.selector", selector, str)
+        try:
+            from cssselect import GenericTranslator, SelectorError
+            GenericTranslator().css_to_xpath(selector)
+        except SelectorError as e:
+            raise ConfigError(f"{key}.selector", f"not a CSS selector: {e}") from None
+    until = table.get("until")
+    if until is not None:
+        if isinstance(until, str):
+            try:
+                until = dt.date.fromisoformat(until)
+            except ValueError:
+                until = None
+        if isinstance(until, dt.datetime) or not isinstance(until, dt.date):
+            raise ConfigError(f"{key}.until", f"expected a date such as 2027-03-01, got {table['until']!r}")
+    return Ignore(i, names, reason, paths, selector, until)
 
 
 def check_rule_names(key: str, names: list[str]) -> list[str]:

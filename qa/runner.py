@@ -211,11 +211,69 @@ def run(paths: list[str], config: Config | None = None,
         kept += [s for f in suppress.unused(r.suppressions, r.info.path, ran, _known)
                  if (s := stamp(f, "unused-suppression", config, r.url))]
     kept += [f for fs in own.values() for f in fs]        # not about one page
+    kept = _apply_ignores(kept, config, site, partial=only is not None)
     kept.sort(key=Finding.sort_key)
     kept = number_occurrences(kept)
     return Report(tool={"name": "qa", "version": __version__},
                   pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
                   rules=_rule_docs(kept), meta=meta)
+
+
+def _apply_ignores(findings: list[Finding], config: Config, site,
+                   partial: bool = False) -> list[Finding]:
+    """The findings no active `[[ignore]]` of the config hides, plus a finding for each
+    ignore that expired (`expired-ignore`) or hid nothing (`unused-suppression`). An
+    ignore with a selector hides findings on elements inside what the selector matches
+    (the page is parsed again for that, only when such an ignore could apply). On a run
+    over some pages only (`partial`), an ignore that hid nothing may hide elsewhere."""
+    if not config.ignores:
+        return findings
+    import datetime as dt
+    today = dt.date.fromisoformat(os.environ["QA_TODAY"]) if os.environ.get("QA_TODAY") \
+        else dt.date.today()
+    active = [i for i in config.ignores if i.active(today)]
+    used: set[int] = set()
+    trees: dict[str, Any] = {}
+
+    def inside(ig, f: Finding) -> bool:
+        if ig.selector is None:
+            return True
+        if not f.selector:
+            return False
+        url = f.page or f.path
+        if url not in trees:
+            page = sources.load(sources.Source(f.path, site.root / url, url), site)
+            trees[url] = page.tree if page.source else None
+        tree = trees[url]
+        if tree is None:
+            return False
+        try:
+            els = tree.cssselect(f.selector.split(" >> ")[0])
+            holders = set(tree.cssselect(ig.selector))
+        except Exception:        # noqa: BLE001 - a selector this page cannot take
+            return False
+        return any(a in holders for el in els[:1] for a in (el, *el.iterancestors()))
+    kept = []
+    for f in findings:
+        hit = next((ig for ig in active if ig.covers(f) and inside(ig, f)), None)
+        if hit is None:
+            kept.append(f)
+        else:
+            used.add(hit.index)
+    where = config.source or "the config"
+    for ig in config.ignores:
+        rules_named = ", ".join(ig.rules)
+        if not ig.active(today):
+            f = Finding("", "", where, None, None,
+                        f"ignore[{ig.index}] of {rules_named} expired on {ig.until.isoformat()} "
+                        f'("{ig.reason}"): its findings are reported again', subject=f"ignore[{ig.index}]")
+            kept += [s for s in [stamp(f, "expired-ignore", config)] if s]
+        elif ig.index not in used and not partial and any(map(config.selected, ig.rules)):
+            f = Finding("", "", where, None, None,
+                        f"ignore[{ig.index}] of {rules_named} hid nothing (\"{ig.reason}\")",
+                        subject=f"ignore[{ig.index}]")
+            kept += [s for s in [stamp(f, "unused-suppression", config)] if s]
+    return kept
 
 
 def number_occurrences(findings: list[Finding]) -> list[Finding]:

@@ -33,7 +33,7 @@ _MODULES = (
     "missing_alt_text", "alt_text_quality", "reading_level",
     "axe",
     "load_error", "encoding_error", "markup_error", "rule_error", "browser_error",
-    "unused_suppression",
+    "unused_suppression", "expired_ignore",
 )
 
 
