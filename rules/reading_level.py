@@ -115,7 +115,7 @@ _CODE_TOKEN = re.compile(r"""[_=*{}\[\]<>\\|#$@`]|\w\(|://""")
 # one word (HTML phrasing content), never leaves a hole ("Return ." for "Return `x`.")
 _WORD_TAGS = frozenset(("code", "kbd", "samp", "tt", "var"))
 _CODE_SHOWN_MAX = 40        # characters of one inline code shown in a hardest sentence
-_ALNUM = re.compile(r"[^\W_]")
+_CODE_WORD = "x"            # one word, one syllable (CMU: "x" is EH1 K S)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -352,7 +352,7 @@ class Sentence:
     def __post_init__(self):
         self.counted = self.counted or self.text
 
-    @property
+    @functools.cached_property
     def is_mostly_code(self) -> bool:
         """Half or more of its words are code: a signature or a command, not prose."""
         if self.code and self.code * 2 >= len(self.counted.split()):
@@ -522,9 +522,10 @@ def _fill(text: str, words: list[str]) -> str:
 
 
 def _code_word(code: str) -> str:
-    """Inline code read as one word: its letters and digits run together ("os.path.join"
-    is one word, "ospathjoin", of three syllables), so a sentence keeps its length."""
-    return "".join(_ALNUM.findall(code)) or "x"
+    """Inline code counts as one word of one syllable: a name is read as a unit, so the
+    sentence keeps its length, and identifiers never make prose look harder than it is
+    (the syllables of `os.path.join` or `strtod` are anyone's guess)."""
+    return _CODE_WORD
 
 
 def _is_listing(pieces: list[tuple[str, int, bool]], text: str) -> bool:
@@ -648,15 +649,16 @@ def check(page, conf):
     if not found:
         page.metrics["skipped"] = "no prose"
         return
-    words = sum(len(s.text.split()) for s in found)
     listed = sum(len(s.text.split()) for s in found if s.listing)
-    if listed * 2 >= words:
+    words = listed and sum(len(s.text.split()) for s in found)
+    if listed and listed * 2 >= words:
         page.metrics["skipped"] = (f"the main content is a list of links ({listed} of "
                                    f"{words} words are in link entries)")
         return
     found = [s for s in found if not s.listing]
 
-    lang, problem, guess = _language(stated, _sample(found))
+    # a declared lang is questioned on whole sentences only; a missing one on any text
+    lang, problem, guess = _language(stated, _sample(found, fallback=stated is None))
     if guess is not None:
         page.metrics.update(lang_identified=guess.lang, lang_confidence=guess.confidence)
     if problem == "wrong":
@@ -752,18 +754,26 @@ def _language(stated: str | None, sample: str) -> tuple[str | None, str | None, 
     return guess.lang, "wrong", guess
 
 
-def _sample(found: list[Sentence]) -> str:
-    """The prose to identify the language of: sentences without inline code (names in
-    code are mostly English whatever the page's language), up to the identifier's
-    sample."""
+def _sample(found: list[Sentence], fallback: bool) -> str:
+    """The prose to identify the language of, up to the identifier's sample: whole
+    sentences (five words or more, ending in a full stop, question or exclamation mark)
+    without inline code, since names in code are mostly English whatever the page's
+    language; table cells and labels too (`fallback`) where the page has few such
+    sentences."""
+    whole = [s.text for s in found if not s.code and _ENDS_SENTENCE.search(s.text)
+             and len(s.text.split()) >= 5 and not s.is_mostly_code]
+    if fallback and len(" ".join(whole).split()) < language.MIN_WORDS:
+        whole = [s.text for s in found if not s.code and not s.is_mostly_code]
     out, n = [], 0
-    for s in found:
-        if not s.code and not s.is_mostly_code:
-            out.append(s.text)
-            n += len(s.text) + 1
-            if n >= language.SAMPLE_CHARS:
-                break
+    for text in whole:
+        out.append(text)
+        n += len(text) + 1
+        if n >= language.SAMPLE_CHARS:
+            break
     return " ".join(out)
+
+
+_ENDS_SENTENCE = re.compile(r"""[.!?…。！？]["'”’»)\]]*$""")
 
 
 def _suppression_notes(page, suppressed):
