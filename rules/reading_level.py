@@ -663,13 +663,9 @@ def check(page, conf):
         page.metrics.update(lang_identified=guess.lang, lang_confidence=guess.confidence)
     if problem == "wrong":
         page.metrics["lang_wrong"] = declared
-    if lang is None:
-        page.metrics.update(language=None, skipped="no lang attribute, and the language of "
-                            "the text could not be identified")
-        yield page.finding(root, "reading level not scored: the page has no lang attribute "
-                           "and the language of its text could not be identified",
-                           tags=_LANG_TAGS, data={"severity": "info", "language": None})
-        return
+    unknown = lang is None
+    if unknown:     # counted as English for its length only: a short page is just skipped
+        lang = "en"
     page.metrics["language"] = lang
     if lang != (stated or "en") and any(True for _ in _LANG_ATTRS(root)):
         # passages marked as the language the text turned out to be in are its prose
@@ -699,6 +695,15 @@ def check(page, conf):
         page.metrics["skipped"] = (
             f"too little prose ({total.words} words in {total.sentences} sentences; scoring "
             f"needs {conf['min-words']} words in {conf['min-sentences']} sentences)")
+        return
+    if unknown:
+        page.metrics.update(language=None, skipped="no lang attribute, and the language of "
+                            "the text could not be identified")
+        for key in ("words", "sentences", "formula"):
+            page.metrics.pop(key)
+        yield page.finding(root, "reading level not scored: the page has no lang attribute "
+                           "and the language of its text could not be identified",
+                           tags=_LANG_TAGS, data={"severity": "info", "language": None})
         return
 
     grade = round(formula.score(total, code)[0], 1)
