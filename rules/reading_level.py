@@ -392,12 +392,13 @@ def extract(roots: list, lang: str | None) -> Prose:
         line = root.sourceline or 1
         links: list = []              # open <a href> elements
         off = None                    # the disable comment whose range we are in
+        ignored = {e for e in _IGNORING(root) if _ignores_this_rule(e)}
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             if event == "start":
                 line = el.sourceline or line
                 tag = el.tag.lower()
-                if tag in _BLOCK_TAGS:
+                if tag in _BLOCK_TAGS and block.pieces:
                     block.flush(out)
                 if el is root:
                     pass
@@ -405,7 +406,7 @@ def extract(roots: list, lang: str | None) -> Prose:
                     walker.skip_subtree()       # its end event still comes, for the tail
                     line = _end_line(el, line)
                     continue
-                elif _ignores_this_rule(el):
+                elif ignored and el in ignored:
                     walker.skip_subtree()
                     suppressed.append((el, len(el.text_content().split())))
                     line = _end_line(el, line)
@@ -428,7 +429,7 @@ def extract(roots: list, lang: str | None) -> Prose:
             if event == "end":
                 if links and links[-1] is el:
                     links.pop()
-                if el.tag.lower() in _BLOCK_TAGS:
+                if block.pieces and el.tag.lower() in _BLOCK_TAGS:
                     block.flush(out)
                 if el is root:
                     break
@@ -453,6 +454,9 @@ def _directive(comment) -> str | None:
     if m and ID in suppress._names(m.group(2)):
         return m.group(1).lower()
     return None
+
+
+_IGNORING = etree.XPath("descendant::*[@data-qa-ignore]")
 
 
 def _ignores_this_rule(el) -> bool:
@@ -490,7 +494,7 @@ class _Block:
         text = "".join(t for t, _, _ in pieces)
         if text.strip():
             block = out[-1].block + 1 if out else 0
-            listing = _is_listing(pieces, text)
+            listing = any(p[2] for p in pieces) and _is_listing(pieces, text)
             starts, k = [], 0
             for t, _, _ in pieces:
                 starts.append(k)
