@@ -6,13 +6,21 @@ reports a page whose grade is above the target, with its hardest sentences and t
 lines. Every page's grade, reading ease, word and sentence counts are recorded in the
 report, whether it passes or not. The prose is the `main` element (or `role="main"`),
 else every `article`, else the body; navigation, headers, footers, asides, headings,
-code, form controls, hidden elements and passages in another language are left out.
-Pages with too little prose to score (`min-words`, `min-sentences`) are skipped.
+code blocks, form controls, hidden elements and passages in another language are left
+out; inline code (`code`, `kbd`, `var`...) stays in its sentence as one word, and a
+sentence that is mostly code is not prose. Entries of link lists are not prose, and a page
+whose main content is a list of links (an index, a table of contents) is skipped, as is a
+page with too little prose (`min-words`, `min-sentences`). Prose inside a
+`<!-- qa: disable reading-level -->` range or a `data-qa-ignore="reading-level"` element
+is left out of the score.
 
 Formulas by the page's `lang`: English (or no lang) Flesch-Kincaid grade; Spanish
 Crawford (years of schooling); German Wiener Sachtextformel (school grade); French,
 Italian, Dutch and Russian their Flesch reading-ease adaptation, read as a grade band
-from Flesch's table. Other languages are not scored, and an info note says so.
+from Flesch's table. Other languages are not scored, and an info note says so. A page
+without a lang (or with one plainly wrong for its text) is scored in the language its
+text is in (py3langid, offline), and the finding says the lang is missing or wrong (WCAG
+3.1.1); short or uncertain text keeps the declared lang.
 
 The default severity is warning: the grade is a statistical estimate, and WCAG 3.1.5
 is level AAA. Patient material should aim for grade 8 or below (`target-grade`); set
