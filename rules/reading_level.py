@@ -6,13 +6,21 @@ reports a page whose grade is above the target, with its hardest sentences and t
 lines. Every page's grade, reading ease, word and sentence counts are recorded in the
 report, whether it passes or not. The prose is the `main` element (or `role="main"`),
 else every `article`, else the body; navigation, headers, footers, asides, headings,
-code, form controls, hidden elements and passages in another language are left out.
-Pages with too little prose to score (`min-words`, `min-sentences`) are skipped.
+code blocks, form controls, hidden elements and passages in another language are left
+out; inline code (`code`, `kbd`, `var`...) stays in its sentence as one word, and a
+sentence that is mostly code is not prose. Entries of link lists are not prose, and a page
+whose main content is a list of links (an index, a table of contents) is skipped, as is a
+page with too little prose (`min-words`, `min-sentences`). Prose inside a
+`<!-- qa: disable reading-level -->` range or a `data-qa-ignore="reading-level"` element
+is left out of the score.
 
 Formulas by the page's `lang`: English (or no lang) Flesch-Kincaid grade; Spanish
 Crawford (years of schooling); German Wiener Sachtextformel (school grade); French,
 Italian, Dutch and Russian their Flesch reading-ease adaptation, read as a grade band
-from Flesch's table. Other languages are not scored, and an info note says so.
+from Flesch's table. Other languages are not scored, and an info note says so. A page
+without a lang (or with one plainly wrong for its text) is scored in the language its
+text is in (py3langid, offline), and the finding says the lang is missing or wrong (WCAG
+3.1.1); short or uncertain text keeps the declared lang.
 
 The default severity is warning: the grade is a statistical estimate, and WCAG 3.1.5
 is level AAA. Patient material should aim for grade 8 or below (`target-grade`); set
@@ -54,6 +62,7 @@ from typing import Callable
 
 from lxml import etree
 
+from qa import language, suppress
 from qa.names import is_hidden, is_hidden_in_tree, role, shorten
 
 ID = "reading-level"
@@ -83,7 +92,7 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/reading-level.html"
 # not sentences, so they are left out of the score too.
 _SKIP_TAGS = frozenset((
     "nav", "header", "footer", "aside", "script", "style", "noscript", "template",
-    "code", "pre", "kbd", "samp", "tt", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup",
+    "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup",
     "button", "input", "select", "textarea", "option", "optgroup", "datalist", "label",
     "output", "meter", "progress", "math", "svg", "iframe", "object", "embed", "canvas",
     "video", "audio", "map", "head", "title"))
@@ -110,6 +119,11 @@ _ABBREVIATIONS = frozenset("""
 # A "word" that is code, not prose: identifiers and operators in the signatures of
 # Sphinx `<dt>`s, calls, URLs. Not brackets or slashes alone: "take 1/2 tablet (5 mg)".
 _CODE_TOKEN = re.compile(r"""[_=*{}\[\]<>\\|#$@`]|\w\(|://""")
+# Inline elements whose text is code, keys or variables: each stands in its sentence as
+# one word (HTML phrasing content), never leaves a hole ("Return ." for "Return `x`.")
+_WORD_TAGS = frozenset(("code", "kbd", "samp", "tt", "var"))
+_CODE_SHOWN_MAX = 40        # characters of one inline code shown in a hardest sentence
+_CODE_WORD = "x"            # one word, one syllable (CMU: "x" is EH1 K S)
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -119,7 +133,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # such fragments are left out altogether
 _MIN_FRAGMENT_WORDS = 3
 _METRICS = ("grade", "flesch_reading_ease", "words", "sentences", "formula", "ease_formula",
-            "target", "language", "lang_assumed", "hardest", "skipped")
+            "target", "language", "lang_assumed", "lang_identified", "lang_confidence",
+            "lang_wrong", "hardest", "skipped")
 _MIN_HARDEST_WORDS = 5      # shorter sentences are never the ones to rewrite first
 _HARDEST_TEXT_MAX = 300
 _CONTEXT_MAX = 160          # of the sentences around a hardest one
@@ -333,55 +348,215 @@ def _lang_of(el) -> str | None:
     return None
 
 
-def _primary(lang: str | None) -> str | None:
-    return re.split(r"[-_]", lang.strip().lower())[0] if lang and lang.strip() else None
+@dataclass
+class Sentence:
+    text: str        # whitespace folded, as shown: inline code in its place
+    line: int        # source line where it starts
+    block: int = 0   # which block of text (paragraph, list item...) it stands in
+    counted: str = ""        # what is scored: each inline code one word (`_code_word`)
+    code: int = 0            # how many of its words are inline code
+    listing: bool = False    # its block is an entry of a list of links (`_is_listing`)
+
+    def __post_init__(self):
+        self.counted = self.counted or self.text
+
+    @functools.cached_property
+    def is_mostly_code(self) -> bool:
+        """Half or more of its words are code: a signature or a command, not prose."""
+        if self.code and self.code * 2 >= len(self.counted.split()):
+            return True
+        return _is_code(self.text)
 
 
 @dataclass
-class Sentence:
-    text: str        # whitespace folded
-    line: int        # source line where it starts
-    block: int = 0   # which block of text (paragraph, list item...) it stands in
+class Prose:
+    """What `sentences` found: the sentences, and what suppressions took out."""
+    sentences: list[Sentence]
+    suppressed: list[tuple[object, int]]      # (comment or element, words left out)
+
+
+_CODE = "\ue000"     # stands for one inline code element while a block is split
 
 
 def sentences(roots: list, lang: str | None) -> list[Sentence]:
+    return extract(roots, lang).sentences
+
+
+def extract(roots: list, lang: str | None) -> Prose:
     """The prose under `roots`, split into blocks and sentences, each with its line.
 
     One pass over the tree. A line cursor follows the source: it is reset to each
     element's line (lxml: where its start tag ends, which is where its text starts) and
     moved on by the newlines in each text and tail; a skipped subtree is jumped over in
     one step (`_end_line`). Subtrees in another language (`lang` differs from the
-    page's) are skipped too: a quoted French passage is not English prose."""
+    page's) are skipped too: a quoted French passage is not English prose. Inline code
+    (`code`, `kbd`, `samp`, `tt`, `var`) stands in its sentence as one word. Text inside
+    a `<!-- qa: disable reading-level -->` range or a `data-qa-ignore="reading-level"`
+    element is left out, and each such suppression is returned with its words."""
     out: list[Sentence] = []
+    suppressed: list[tuple[object, int]] = []
     for root in roots:
-        pieces: list[tuple[str, int]] = []
+        block = _Block()
         line = root.sourceline or 1
+        links: list = []              # open <a href> elements
+        off = None                    # the disable comment whose range we are in
+        ignored = {e for e in _IGNORING(root) if _ignores_this_rule(e)}
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             if event == "start":
                 line = el.sourceline or line
                 tag = el.tag.lower()
-                if tag in _BLOCK_TAGS:
-                    _flush(pieces, out)
-                if el is not root and _is_skipped(el, tag, lang):
+                if tag in _BLOCK_TAGS and block.pieces:
+                    block.flush(out)
+                if el is root:
+                    pass
+                elif _is_skipped(el, tag, lang):
                     walker.skip_subtree()       # its end event still comes, for the tail
                     line = _end_line(el, line)
-                elif el.text:
-                    pieces.append((el.text, line))
+                    continue
+                elif ignored and el in ignored:
+                    walker.skip_subtree()
+                    suppressed.append((el, len(el.text_content().split())))
+                    line = _end_line(el, line)
+                    continue
+                elif tag in _WORD_TAGS:
+                    walker.skip_subtree()
+                    code = " ".join(el.text_content().split())
+                    if code and off is None:
+                        block.add_code(code, line, bool(links))
+                    elif code:
+                        suppressed[-1] = (off, suppressed[-1][1] + 1)
+                    line = _end_line(el, line)
+                    continue
+                if tag == "a" and el.get("href") is not None:
+                    links.append(el)
+                if el.text:
+                    off = block.add(el.text, line, bool(links), off, suppressed)
                     line += el.text.count("\n")
                 continue
             if event == "end":
-                if el.tag.lower() in _BLOCK_TAGS:
-                    _flush(pieces, out)
+                if links and links[-1] is el:
+                    links.pop()
+                if block.pieces and el.tag.lower() in _BLOCK_TAGS:
+                    block.flush(out)
                 if el is root:
                     break
             else:             # a comment or processing instruction: lxml gives its last line
                 line = el.sourceline or line
+                directive = _directive(el) if event == "comment" else None
+                if directive == "disable" and off is None:
+                    off = el
+                    suppressed.append((el, 0))
+                elif directive == "enable":
+                    off = None
             if el.tail:
-                pieces.append((el.tail, line))
+                off = block.add(el.tail, line, bool(links), off, suppressed)
                 line += el.tail.count("\n")
-        _flush(pieces, out)
-    return out
+        block.flush(out)
+    return Prose(out, suppressed)
+
+
+def _directive(comment) -> str | None:
+    """"disable" or "enable" for a `qa:` comment naming this rule (qa.suppress's syntax)."""
+    m = suppress._DIRECTIVE.match(comment.text or "")
+    if m and ID in suppress._names(m.group(2)):
+        return m.group(1).lower()
+    return None
+
+
+_IGNORING = etree.XPath("descendant::*[@data-qa-ignore]")
+
+
+def _ignores_this_rule(el) -> bool:
+    names = el.get("data-qa-ignore")
+    return names is not None and ID in suppress._names(names)
+
+
+class _Block:
+    """The text of one block (paragraph, list item...) as it is walked: pieces of text
+    with their lines, whether each is inside a link, and the inline code in it."""
+    __slots__ = ("pieces", "code")
+
+    def __init__(self):
+        self.pieces: list[tuple[str, int, bool]] = []
+        self.code: list[str] = []
+
+    def add(self, text: str, line: int, in_link: bool, off, suppressed) -> object:
+        if off is None:
+            self.pieces.append((text, line, in_link))
+        else:                       # inside a disable range: counted, not kept
+            suppressed[-1] = (off, suppressed[-1][1] + len(text.split()))
+            self.pieces.append(("\n" * text.count("\n"), line, in_link))
+        return off
+
+    def add_code(self, code: str, line: int, in_link: bool) -> None:
+        self.pieces.append((_CODE, line, in_link))
+        self.code.append(code)
+
+    def flush(self, out: list[Sentence]) -> None:
+        """Split the block's text into sentences; find each one's line in step, so a
+        block of many sentences costs one pass, not one pass per sentence."""
+        pieces = self.pieces
+        if not pieces:
+            return
+        text = "".join(t for t, _, _ in pieces)
+        if text.strip():
+            block = out[-1].block + 1 if out else 0
+            listing = any(p[2] for p in pieces) and _is_listing(pieces, text)
+            starts, k = [], 0
+            for t, _, _ in pieces:
+                starts.append(k)
+                k += len(t)
+            idx, pos, line, ci = 0, 0, pieces[0][1], 0
+            for start, end in _spans(text):
+                while idx + 1 < len(pieces) and starts[idx + 1] <= start:
+                    idx += 1
+                    pos, line = starts[idx], pieces[idx][1]
+                line += text.count("\n", pos, start)
+                pos = start
+                raw = " ".join(text[start:end].split())
+                n = raw.count(_CODE)
+                if n:
+                    codes = self.code[ci:ci + n]
+                    ci += n
+                    out.append(Sentence(_fill(raw, [shorten(c, _CODE_SHOWN_MAX) for c in codes]),
+                                        line, block, _fill(raw, [_code_word(c) for c in codes]),
+                                        n, listing))
+                else:
+                    out.append(Sentence(raw, line, block, listing=listing))
+        pieces.clear()
+        self.code.clear()
+
+
+def _fill(text: str, words: list[str]) -> str:
+    parts = text.split(_CODE)
+    return "".join(p + (words[i] if i < len(words) else "") for i, p in enumerate(parts))
+
+
+def _code_word(code: str) -> str:
+    """Inline code counts as one word of one syllable: a name is read as a unit, so the
+    sentence keeps its length, and identifiers never make prose look harder than it is
+    (the syllables of `os.path.join` or `strtod` are anyone's guess)."""
+    return _CODE_WORD
+
+
+def _is_listing(pieces: list[tuple[str, int, bool]], text: str) -> bool:
+    """Is the block an entry of a list of links (an index, a table of contents, a site
+    map)? Half or more of its words are link text, or it starts with a link and is a
+    label with no sentence in it ("ABORT — abort the current transaction")."""
+    words = link = 0
+    first = None
+    for t, _, in_link in pieces:
+        n = len(t.split())
+        if n and first is None:
+            first = in_link
+        words += n
+        link += n if in_link else 0
+    if not words or not link:
+        return False
+    if link * 2 >= words:
+        return True
+    return bool(first) and not _SENTENCE_END.search(text + " ")
 
 
 _LAST_NODE = etree.XPath(
@@ -416,30 +591,7 @@ def _is_skipped(el, tag: str, lang: str | None) -> bool:
             ("hidden" in names or "aria-hidden" in names or "style" in names) and is_hidden(el)):
         return True
     own = el.get("lang", el.get(_XML_LANG))
-    return own is not None and _primary(own) != lang
-
-
-def _flush(pieces: list[tuple[str, int]], out: list[Sentence]) -> None:
-    """Split one block's text into sentences; find each one's line in step, so a block
-    of many sentences costs one pass, not one pass per sentence."""
-    if not pieces:
-        return
-    text = "".join(t for t, _ in pieces)
-    if text.strip():
-        block = out[-1].block + 1 if out else 0
-        starts, k = [], 0
-        for t, _ in pieces:
-            starts.append(k)
-            k += len(t)
-        idx, pos, line = 0, 0, pieces[0][1]
-        for start, end in _spans(text):
-            while idx + 1 < len(pieces) and starts[idx + 1] <= start:
-                idx += 1
-                pos, line = starts[idx], pieces[idx][1]
-            line += text.count("\n", pos, start)
-            pos = start
-            out.append(Sentence(" ".join(text[start:end].split()), line, block))
-    pieces.clear()
+    return own is not None and language.primary(own) != lang
 
 
 def _spans(text: str):
@@ -494,40 +646,59 @@ def check(page, conf):
     roots = prose_roots(page)
     root = roots[0]
     declared = _lang_of(root)
-    lang = _primary(declared) or "en"
+    stated = language.primary(declared)
     # articles in another language than the first are not this page's prose
-    roots = [r for r in roots if _primary(_lang_of(r)) == _primary(declared)]
+    roots = [r for r in roots if language.primary(_lang_of(r)) == stated]
     for key in _METRICS:          # this rule's metrics only, fresh on every run
         page.metrics.pop(key, None)
-    page.metrics.update(target=target, language=lang)
+    page.metrics.update(target=target, language=stated or "en")
     if declared is None:
-        # WCAG 3.1.1 asks for a lang; without one the text is read as English and the
-        # metrics say so (`_looks_latin` below keeps other scripts from being scored)
-        page.metrics["lang_assumed"] = True
+        page.metrics["lang_assumed"] = True       # WCAG 3.1.1: no lang on the page
 
-    found = sentences(roots, lang)
+    prose = extract(roots, stated or "en")
+    yield from _suppression_notes(page, prose.suppressed)
+    found = prose.sentences
     if not found:
         page.metrics["skipped"] = "no prose"
         return
-    if declared is None and not _looks_latin(" ".join(s.text for s in found[:200])):
-        page.metrics["skipped"] = "no lang attribute, and the text is not in Latin script"
-        yield page.finding(root, "reading level not scored: the page has no lang attribute "
-                           "and its text does not look English",
-                           data={"severity": "info", "language": None})
+    listed = sum(len(s.text.split()) for s in found if s.listing)
+    words = listed and sum(len(s.text.split()) for s in found)
+    if listed and listed * 2 >= words:
+        page.metrics["skipped"] = (f"the main content is a list of links ({listed} of "
+                                   f"{words} words are in link entries)")
         return
+    found = [s for s in found if not s.listing]
+
+    # a declared lang is questioned on whole sentences only; a missing one on any text
+    lang, problem, guess = _language(stated, _sample(found, fallback=stated is None))
+    if guess is not None:
+        page.metrics.update(lang_identified=guess.lang, lang_confidence=guess.confidence)
+    if problem == "wrong":
+        page.metrics["lang_wrong"] = declared
+    unknown = lang is None
+    if unknown:     # counted as English for its length only: a short page is just skipped
+        lang = "en"
+    page.metrics["language"] = lang
+    if lang != (stated or "en") and any(True for _ in _LANG_ATTRS(root)):
+        # passages marked as the language the text turned out to be in are its prose
+        found = [s for s in extract(roots, lang).sentences if not s.listing]
     formula = FORMULAS.get(lang)
     if formula is None:
         page.metrics["skipped"] = f'no readability formula for language "{lang}"'
-        yield page.finding(root, f'reading level not scored: no formula for language "{declared}"',
+        why = (f'no formula for language "{declared}"' if problem is None else
+               f"{_lang_problem(problem, declared, lang)}, and {language.name(lang)} has no "
+               "readability formula")
+        yield page.finding(root, f"reading level not scored: {why}",
+                           tags=_LANG_TAGS if problem else (),
                            data={"severity": "info", "language": lang})
         return
 
     code = _TEXTSTAT_LANG.get(lang, lang)
     total, scored = Counts(), []
     for i, s in enumerate(found):
-        if _is_code(s.text):
+        if s.is_mostly_code:
             continue
-        c = count(s.text, code)
+        c = count(s.counted, code)
         if c.words >= _MIN_FRAGMENT_WORDS:
             total += c
             scored.append((i, c))
@@ -537,17 +708,102 @@ def check(page, conf):
             f"too little prose ({total.words} words in {total.sentences} sentences; scoring "
             f"needs {conf['min-words']} words in {conf['min-sentences']} sentences)")
         return
+    if unknown:
+        page.metrics.update(language=None, skipped="no lang attribute, and the language of "
+                            "the text could not be identified")
+        for key in ("words", "sentences", "formula"):
+            page.metrics.pop(key)
+        yield page.finding(root, "reading level not scored: the page has no lang attribute "
+                           "and the language of its text could not be identified",
+                           tags=_LANG_TAGS, data={"severity": "info", "language": None})
+        return
 
     grade = round(formula.score(total, code)[0], 1)
     hardest = _hardest(formula, code, found, scored, conf["hardest"])
     page.metrics.update(grade=grade, flesch_reading_ease=round(formula.ease(total, code), 1),
                         ease_formula=formula.ease_name, hardest=hardest)
+    lang_data = {"lang_problem": problem, "declared_lang": declared} if problem else {}
+    why = f"; {_lang_problem(problem, declared, lang)}" if problem else ""
     if grade > target:
         yield page.finding(
-            root, f"reading grade {grade:g} is above the target {target:g} ({formula.name})",
+            root, f"reading grade {grade:g} is above the target {target:g} ({formula.name}{why})",
+            tags=(*TAGS, *_LANG_TAGS) if problem else (),
             data={"grade": grade, "target": target, "formula": formula.name,
                   "language": lang, "words": total.words, "sentences": total.sentences,
-                  "hardest": hardest})
+                  "hardest": hardest, **lang_data})
+    elif problem == "wrong":
+        # the grade passes, but a wrong lang misleads screen readers and translation
+        yield page.finding(
+            root, f"{_lang_problem(problem, declared, lang)} (reading grade {grade:g} "
+            f"scored as {language.name(lang)})", tags=_LANG_TAGS,
+            data={"severity": "info", "grade": grade, "language": lang, **lang_data})
+
+
+_LANG_TAGS = ("wcag2a", "wcag311")
+_LANG_ATTRS = etree.XPath("descendant::*[@lang or @xml:lang]")
+
+
+def _lang_problem(problem: str, declared: str | None, lang: str) -> str:
+    if problem == "missing":
+        return f"no lang attribute, the text reads as {language.name(lang)}"
+    return f'lang "{declared}" is wrong, the text reads as {language.name(lang)}'
+
+
+def _language(stated: str | None, sample: str) -> tuple[str | None, str | None, language.Guess | None]:
+    """(language to score, "missing" | "wrong" | None, the identifier's guess). The
+    declared lang is trusted unless the identifier is sure it is plainly another language
+    (not a close relative the model confuses it with); English text is never called
+    something else while it has English's commonest words."""
+    english = language.is_plainly_english(sample)
+    if stated is None:
+        guess = language.identify(sample)
+        if guess is not None and (guess.lang != "en" or english or guess.confidence >= 0.99):
+            return guess.lang, "missing", guess
+        if english and _looks_latin(sample):
+            return "en", "missing", guess
+        return None, "missing", guess
+    if stated == "en" and english:
+        return stated, None, None                # the model is not even loaded
+    guess = language.identify(sample)
+    if (guess is None or guess.confidence < language.WRONG_CONFIDENCE
+            or language.are_close(guess.lang, stated) or (guess.lang == "en" and not english)):
+        return stated, None, guess
+    return guess.lang, "wrong", guess
+
+
+def _sample(found: list[Sentence], fallback: bool) -> str:
+    """The prose to identify the language of, up to the identifier's sample: whole
+    sentences (five words or more, ending in a full stop, question or exclamation mark)
+    without inline code, since names in code are mostly English whatever the page's
+    language; table cells and labels too (`fallback`) where the page has few such
+    sentences."""
+    whole = [s.text for s in found if not s.code and _ENDS_SENTENCE.search(s.text)
+             and len(s.text.split()) >= 5 and not s.is_mostly_code]
+    if fallback and len(" ".join(whole).split()) < language.MIN_WORDS:
+        whole = [s.text for s in found if not s.code and not s.is_mostly_code]
+    out, n = [], 0
+    for text in whole:
+        out.append(text)
+        n += len(text) + 1
+        if n >= language.SAMPLE_CHARS:
+            break
+    return " ".join(out)
+
+
+_ENDS_SENTENCE = re.compile(r"""[.!?…。！？]["'”’»)\]]*$""")
+
+
+def _suppression_notes(page, suppressed):
+    """An info note inside each suppression that took prose out of the score. It is
+    written where the suppression covers it, so the engine hides it and counts the
+    suppression as used (a suppression that hid nothing is reported)."""
+    for where, words in suppressed:
+        if not words:
+            continue
+        line, col = page.position(where) if isinstance(where.tag, str) else (where.sourceline, None)
+        yield page.finding(None, f"{words} words left out of the reading level by a "
+                           "suppression", line=line, column=col,
+                           data={"severity": "info", "suppressed_words": words})
 
 
 def _hardest(formula: Formula, code: str, found: list[Sentence], scored: list, n: int) -> list[dict]:
