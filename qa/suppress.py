@@ -14,7 +14,7 @@ from lxml import etree
 
 from qa.findings import Finding
 
-_DIRECTIVE = re.compile(r"^\s*qa:\s*(disable|enable)\s+(.+?)\s*$", re.I)
+DIRECTIVE = re.compile(r"^\s*qa:\s*(disable|enable)\s+(.+?)\s*$", re.I)
 END = (10**9, 10**9)
 _CANDIDATES = etree.XPath("//comment() | //*[@data-qa-ignore]")
 
@@ -38,7 +38,7 @@ class Suppression:
         return name if self.start <= (f.line, f.column or 0) < self.end else None
 
 
-def _names(text: str) -> tuple[str, ...]:
+def names(text: str) -> tuple[str, ...]:
     return tuple(n for n in re.split(r"[\s,]+", text.strip()) if n)
 
 
@@ -49,10 +49,10 @@ def collect(page) -> list[Suppression]:
     for el in _CANDIDATES(page.tree):          # comments and data-qa-ignore, in order
         if not isinstance(el.tag, str):
             if el.tag is not None and "Comment" in str(el.tag):
-                m = _DIRECTIVE.match(el.text or "")
+                m = DIRECTIVE.match(el.text or "")
                 if m:
                     line = el.sourceline or 1
-                    for name in _names(m.group(2)):
+                    for name in names(m.group(2)):
                         if m.group(1).lower() == "disable" and name not in open_:
                             open_[name] = Suppression((name,), (line, 0), END, line)
                         elif m.group(1).lower() == "enable" and name in open_:
@@ -60,12 +60,12 @@ def collect(page) -> list[Suppression]:
                             s.end = (line, 10**9)
                             out.append(s)
             continue
-        names = el.get("data-qa-ignore")
-        if names is not None and _names(names):
+        listed = el.get("data-qa-ignore")
+        if listed is not None and names(listed):
             start = page.position(el)
             nxt = _next_outside(el)
             end = page.position(nxt) if nxt is not None else END
-            out.append(Suppression(_names(names), (start[0] or 1, start[1] or 0),
+            out.append(Suppression(names(listed), (start[0] or 1, start[1] or 0),
                                    (end[0] or END[0], end[1] or 0), start[0] or 1, start[1]))
     out.extend(open_.values())
     return out

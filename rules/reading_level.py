@@ -458,8 +458,8 @@ def extract(roots: list, lang: str | None) -> Prose:
 
 def _directive(comment) -> str | None:
     """"disable" or "enable" for a `qa:` comment naming this rule (qa.suppress's syntax)."""
-    m = suppress._DIRECTIVE.match(comment.text or "")
-    if m and ID in suppress._names(m.group(2)):
+    m = suppress.DIRECTIVE.match(comment.text or "")
+    if m and ID in suppress.names(m.group(2)):
         return m.group(1).lower()
     return None
 
@@ -469,7 +469,7 @@ _IGNORING = etree.XPath("descendant::*[@data-qa-ignore]")
 
 def _ignores_this_rule(el) -> bool:
     names = el.get("data-qa-ignore")
-    return names is not None and ID in suppress._names(names)
+    return names is not None and ID in suppress.names(names)
 
 
 class _Block:
