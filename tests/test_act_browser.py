@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from conftest import ACT, browser_available
+from conftest import ACT, act_missing, browser_available
 from qa.config import Config
 from qa.runner import run
 
@@ -31,6 +31,9 @@ IMPLEMENTED_BY = {
 
 
 def examples():
+    if not (ACT / "manifest.json").is_file():
+        yield None, None, None           # a bare clone: the test says so (and fails in CI)
+        return
     manifest = json.loads((ACT / "manifest.json").read_text("utf-8"))
     for rule in manifest["rules"]:
         if rule["id"] in IMPLEMENTED_BY:
@@ -39,11 +42,13 @@ def examples():
                     yield rule["id"], ex["file"], ex["expected"]
 
 
-EXAMPLES = sorted(examples())
+EXAMPLES = sorted(examples(), key=lambda e: tuple(map(str, e)))
 
 
 @pytest.fixture(scope="module")
 def report():
+    if not (ACT / "manifest.json").is_file():
+        pytest.skip(act_missing(ACT / "manifest.json"))
     if not browser_available():
         if os.environ.get("CI"):
             pytest.fail("Chromium/ChromeDriver missing in CI: apt-get install chromium chromium-driver")
@@ -70,7 +75,7 @@ def test_every_example_was_checked_in_the_browser(report):
     assert [f for f in report.findings if f.rule == "browser-error"] == []
 
 
-@pytest.mark.parametrize("rid, file, expected", EXAMPLES, ids=[e[1] for e in EXAMPLES])
+@pytest.mark.parametrize("rid, file, expected", EXAMPLES, ids=[str(e[1]) for e in EXAMPLES])
 def test_act_example(report, rid, file, expected):
     found = flags(report, file, IMPLEMENTED_BY[rid])
     if expected == "failed":
