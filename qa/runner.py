@@ -43,8 +43,6 @@ def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str 
         return None
     mod = rules.RULES.get(rule_id)
     sev = setting.severity or default or (mod.SEVERITY if mod else "warning")
-    if f.data and f.data.get("severity") == "info":     # a rule's note, never a defect
-        sev = "info"
     # a severity the rule gave is a ceiling: "at most a warning" (a <link> in <head>
     # that no visitor follows), whatever the config makes of the rule's other findings
     if f.severity in SEVERITY_RANK and SEVERITY_RANK[f.severity] > SEVERITY_RANK[sev]:
@@ -406,8 +404,10 @@ def _browser(results, site, config, findings, meta, url_of, progress=None):
             f = rules.RULES[f.rule].settle_rendered(f)
         out.append(f)
     for f in run.findings:
-        # axe's severity (from its impact) is the default here, not a ceiling
-        if (s := stamp(dataclasses.replace(f, severity=""), f.rule, config,
+        # axe's severity (from its impact) is the default here, not a ceiling; what axe
+        # could not decide is at most info, a person's to look at
+        ceiling = "info" if (f.data or {}).get("needs_review") else ""
+        if (s := stamp(dataclasses.replace(f, severity=ceiling), f.rule, config,
                        url_of.get(f.path, ""), default=f.severity)):
             out.append(s)
     return out

@@ -130,8 +130,8 @@ def _finding(rule: dict, node: dict, path: str, page: Page | None, review: bool)
     else:
         message = f"{summary} ({reason})" if reason else summary
     data: dict[str, Any] = {"help": rule.get("help"), "description": rule.get("description")}
-    if review:     # "severity": the engine keeps it info whatever the config says of the rule
-        data.update(needs_review=True, severity="info")
+    if review:     # the engine keeps it info whatever the config says of the rule
+        data.update(needs_review=True)
     snippet = shorten(node.get("html") or "", SNIPPET_MAX) or None
     return Finding(rule=f"axe.{rule.get('id', 'unknown')}",
                    severity="info" if review else severity_for(impact),

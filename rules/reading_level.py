@@ -690,7 +690,7 @@ def check(page, conf):
                "readability formula")
         yield page.finding(root, f"reading level not scored: {why}",
                            tags=_LANG_TAGS if problem else (),
-                           data={"severity": "info", "language": lang})
+                           severity="info", data={"language": lang})
         return
 
     code = _TEXTSTAT_LANG.get(lang, lang)
@@ -715,7 +715,7 @@ def check(page, conf):
             page.metrics.pop(key)
         yield page.finding(root, "reading level not scored: the page has no lang attribute "
                            "and the language of its text could not be identified",
-                           tags=_LANG_TAGS, data={"severity": "info", "language": None})
+                           tags=_LANG_TAGS, severity="info", data={"language": None})
         return
 
     grade = round(formula.score(total, code)[0], 1)
@@ -736,7 +736,7 @@ def check(page, conf):
         yield page.finding(
             root, f"{_lang_problem(problem, declared, lang)} (reading grade {grade:g} "
             f"scored as {language.name(lang)})", tags=_LANG_TAGS,
-            data={"severity": "info", "grade": grade, "language": lang, **lang_data})
+            severity="info", data={"grade": grade, "language": lang, **lang_data})
 
 
 _LANG_TAGS = ("wcag2a", "wcag311")
@@ -803,7 +803,7 @@ def _suppression_notes(page, suppressed):
         line, col = page.position(where) if isinstance(where.tag, str) else (where.sourceline, None)
         yield page.finding(None, f"{words} words left out of the reading level by a "
                            "suppression", line=line, column=col,
-                           data={"severity": "info", "suppressed_words": words})
+                           severity="info", data={"suppressed_words": words})
 
 
 def _hardest(formula: Formula, code: str, found: list[Sentence], scored: list, n: int) -> list[dict]:
