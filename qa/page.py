@@ -2,6 +2,7 @@
 helpers every rule shares (position, selector, snippet, finding)."""
 from __future__ import annotations
 
+import bisect
 import codecs
 import itertools
 import re
@@ -174,64 +175,75 @@ class Page:
 
     # -- where an element is -------------------------------------------------------
     @cached_property
-    def _tag_starts(self) -> dict[str, list[tuple[int, int]]]:
-        """tag name -> (line, column) of every `<tag` in the source, in order; tags
-        inside comments, raw text (script, style, textarea...) and attribute values are
-        passed over."""
-        src = self.source
-        skip = [m.span(2) if m.group(1) else m.span() for m in _RAW_TEXT.finditer(src)]
-        tags: dict[str, list[tuple[int, int]]] = {}
-        line, line_start, pos, k = 1, 0, 0, 0
-        for m in _TAG_OPEN.finditer(src):
-            start = m.start()
-            while k < len(skip) and skip[k][1] <= start:
-                k += 1
-            if k < len(skip) and skip[k][0] <= start:
-                continue
-            nl = src.count("\n", pos, start)        # lines passed since the last tag
-            if nl:
-                line += nl
-                line_start = src.rfind("\n", pos, start) + 1
-            pos = start
-            tags.setdefault(m.group(1).lower(), []).append((line, start - line_start + 1))
-        return tags
+    def _line_starts(self) -> list[int]:
+        """Offset in the source where each line starts (line n at index n - 1)."""
+        return [0, *(m.end() for m in re.finditer("\n", self.source))]
 
-    def _positions(self, tag: str) -> dict[Any, tuple[int, int]]:
-        """Start line and column of every `tag` element, worked out per tag name on first
-        use, since findings touch few names.
+    def _line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._line_starts, offset)
 
-        Elements and their `<tag` in the source come in the same order; lxml gives the
-        line where a start tag *ends*, so an element takes the next unused `<tag` at or
-        before that line (within 20 lines). Elements the parser implied (no tag in the
-        source) keep lxml's line."""
-        cache = self.__dict__.setdefault("_pos_cache", {})
-        if tag in cache:
-            return cache[tag]
-        starts = self._tag_starts.get(tag.lower(), [])
-        # keyed by the element proxies themselves: holding them keeps lxml from making new
-        # proxies (with new id()s) for the same nodes
-        pos: dict[Any, tuple[int, int]] = {}
-        i = 0
-        try:
-            same = self.tree.iter(tag)
-        except ValueError:      # a name libxml2 takes from a page but not from us (a
-            same = (e for e in self.tree.iter() if e.tag == tag)   # control character)
-        for el in same:
-            end = el.sourceline
-            if not end:
-                continue
-            while i < len(starts) and starts[i][0] < end - 20:
-                i += 1
-            if i < len(starts) and starts[i][0] <= end:
-                pos[el] = starts[i]
-                i += 1
-        cache[tag] = pos
-        return pos
+    def _ends_on(self, tag: str) -> dict[int, list[Any]]:
+        """line -> the `tag` elements whose start tag ends on it, in document order (lxml's
+        sourceline), worked out per tag name on first use."""
+        cache = self.__dict__.setdefault("_end_cache", {})
+        if tag not in cache:
+            try:
+                same = self.tree.iter(tag)
+            except ValueError:      # a name libxml2 takes from a page but not from us (a
+                same = (e for e in self.tree.iter() if e.tag == tag)   # control character)
+            lines: dict[int, list[Any]] = {}
+            for el in same:
+                if el.sourceline:
+                    lines.setdefault(el.sourceline, []).append(el)
+            cache[tag] = lines
+        return cache[tag]
 
     def position(self, el) -> tuple[int | None, int | None]:
+        """Line and column where the element's start tag begins, worked out only for the
+        elements asked about (those with a finding): lxml knows the line where the start
+        tag ends; the `<tag` is found on that line or up to 20 lines before it, the k-th
+        such start tag ending there for the k-th element that does. Tags in comments and
+        raw text (script, style...) in that stretch are passed over. An element the parser
+        implied (no tag in the source) keeps lxml's line."""
         if el is None or not isinstance(el.tag, str):
             return (getattr(el, "sourceline", None), None)
-        return self._positions(el.tag).get(el, (el.sourceline, None))
+        end = el.sourceline
+        if not end:
+            return (None, None)
+        cache = self.__dict__.setdefault("_pos_cache", {})
+        key = (el.tag, end)
+        if key not in cache:
+            cache[key] = self._starts_ending_on(el.tag, end)
+        group = self._ends_on(el.tag).get(end, [])
+        found = cache[key]
+        try:
+            k = group.index(el)
+        except ValueError:
+            return (end, None)
+        return found[k] if k < len(found) else (end, None)
+
+    def _starts_ending_on(self, tag: str, end: int) -> list[tuple[int, int]]:
+        """(line, column) of each `<tag` start tag that ends on line `end`, in order."""
+        starts = self._line_starts
+        if end > len(starts):
+            return []
+        lo = starts[max(0, end - 21)]
+        hi = starts[end] if end < len(starts) else len(self.source)
+        text = self.source[lo:hi]
+        skip = [m.span(2) if m.group(1) else m.span() for m in _RAW_TEXT.finditer(text)]
+        out, k, name = [], 0, tag.lower()
+        for m in _TAG_OPEN.finditer(text):
+            if m.group(1).lower() != name:
+                continue
+            while k < len(skip) and skip[k][1] <= m.start():
+                k += 1
+            if k < len(skip) and skip[k][0] <= m.start():
+                continue
+            if self._line_of(lo + m.end()) != end:
+                continue
+            line = self._line_of(lo + m.start())
+            out.append((line, lo + m.start() - starts[line - 1] + 1))
+        return out
 
     @cached_property
     def _id_counts(self) -> dict[str, int]:
