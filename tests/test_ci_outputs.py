@@ -192,3 +192,170 @@ def test_ci_formats_work_with_out_dir(tmp_path):
     assert [i["fingerprint"] for i in quality] == [f["fingerprint"] for f in doc["findings"]]
     assert [i["location"]["path"] for i in quality] == ["site/a.html"] * len(quality)
     assert len((out / "report.github.txt").read_text().splitlines()) == len(doc["findings"])
+
+
+# -- the Markdown summary -----------------------------------------------------------------
+HOSTILE_TEXT = 'heading "| x | <script>alert(1)</script> @octocat [a](javascript:x) `y` $x$\n| z |"'
+
+
+def markdown_html(text: str):
+    """The summary as a CommonMark + GFM-tables renderer shows it (raw HTML passes
+    through, as on GitHub before its sanitizer): an lxml tree."""
+    from lxml import html as lxml_html
+    from markdown_it import MarkdownIt
+    return lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').enable('table').render(text)}</div>")
+
+
+def caused_report() -> Report:
+    mk = lambda path, line, cause, msg=HOSTILE_TEXT: Finding(      # noqa: E731
+        "broken-link", "error", path, line, 1, msg, cause=cause, page=path)
+    findings = [mk("a.html", 3, f"missing file {HOSTILE_TEXT}"), mk("b.html", 3, f"missing file {HOSTILE_TEXT}"),
+                Finding("page-h1", "warning", "a.html", None, None, "page has no h1", page="a.html"),
+                Finding("axe.region", "info", "b.html", 9, 2, "content is not in a landmark", page="b.html")]
+    return Report({"name": "qa", "version": "0"}, [PageInfo("a.html"), PageInfo("b.html")], findings)
+
+
+def test_summary_counts_top_rules_and_causes():
+    text = render("summary", caused_report())
+    assert text.startswith("## qa: failed, 4 problems \\(2 errors, 1 warning, 1 info\\) in 2 pages\n")
+    tree = markdown_html(text)
+    tables = tree.findall(".//table")
+    rows = lambda t: [[c.text_content().replace("\u2060", "") for c in tr]     # noqa: E731
+                      for tr in t.iter("tr")]
+    assert rows(tables[0]) == [["severity", "findings"], ["error", "2"], ["warning", "1"], ["info", "1"]]
+    assert rows(tables[1]) == [["rule", "severity", "findings", "pages"], ["broken-link", "error", "2", "2"],
+                               ["page-h1", "warning", "1", "1"], ["axe.region", "info", "1", "1"]]
+    assert rows(tables[2]) == [["rule", "cause", "findings", "pages"],
+                               ["broken-link", " ".join(f"missing file {HOSTILE_TEXT}".split()), "2", "2"]]
+    assert "Baseline" not in text and "baseline" not in text and "### Reports" not in text
+    clean = render("summary", Report({"name": "qa", "version": "0"}, [PageInfo("a.html")], []))
+    assert clean.startswith("## qa: passed, 0 problems") and "Top rules" not in clean
+
+
+def test_summary_escapes_page_text():
+    report = caused_report()
+    report.findings = [dataclasses.replace(f, data={"baseline": "new"}) for f in report.findings]
+    report.meta = {"baseline": {"path": "qa-baseline.json", "new": 4, "known": 1, "reviewed": 0,
+                                "fixed": [{"rule": "x|y", "page": "<b>c</b>.html", "message": HOSTILE_TEXT,
+                                           "fingerprint": "0" * 20}]},
+                   "artifacts": [{"format": "html", "name": "a b)<i>.html", "href": "a b)<i>.html"}]}
+    text = render("summary", report)
+    tree = markdown_html(text)
+    assert tree.find(".//script") is None and tree.find(".//b") is None and tree.find(".//i") is None
+    [link] = tree.iter("a")                                        # only the artifact's
+    assert link.get("href") == "a%20b%29%3Ci%3E.html"
+    shown = " ".join(HOSTILE_TEXT.split())
+    items = [li.text_content().replace("\u2060", "") for li in tree.iter("li")]
+    assert f"error broken-link a.html:3: {shown}" in items
+    assert f"x|y <b>c</b>.html: {shown}" in items
+    for table in tree.findall(".//table"):                          # no cell was split
+        widths = {len(tr) for tr in table.iter("tr")}
+        assert len(widths) == 1, widths
+    assert "@\u2060octocat" in text and "@octocat" not in text     # nobody is mentioned
+    assert [[c.text_content() for c in tr] for tr in tree.findall(".//table")[1].iter("tr")] == \
+        [["new", "known", "reviewed", "fixed"], ["4", "1", "0", "1"]]
+
+
+def test_summary_file_and_github_step_summary_link_the_run_s_reports(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(PAGE.format('<img src="a.png">'))
+    step = tmp_path / "step.md"
+    step.write_text("earlier step\n")
+    env = {"GITHUB_STEP_SUMMARY": str(step), "GITHUB_SERVER_URL": "https://github.com",
+           "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "42"}
+    r = qa("check", site, "--no-config", "--format", "json,sarif", "--out-dir", tmp_path / "out",
+           "--summary", tmp_path / "sum" / "summary.md", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "No such file" in r.stderr and "/sum/" in r.stderr   # said
+    (tmp_path / "sum").mkdir()
+    r = qa("check", site, "--no-config", "--format", "json,sarif", "--out-dir", tmp_path / "out",
+           "--summary", tmp_path / "sum" / "summary.md", cwd=tmp_path, env=env)
+    assert r.returncode == 1, r.stderr
+    mine = markdown_html((tmp_path / "sum" / "summary.md").read_text())
+    assert [a.get("href") for a in mine.iter("a")] == ["../out/report.json", "../out/report.sarif"]
+    appended = step.read_text()
+    assert appended.startswith("earlier step\n## qa: failed, 2 problems")
+    steps = markdown_html(appended)
+    assert [a.get("href") for a in steps.iter("a")] == \
+        ["https://github.com/o/r/actions/runs/42#artifacts"] * 2
+    # without --summary, GitHub's step summary is still written; the report on stdout
+    r = qa("check", site, "--no-config", "--format", "gitlab", cwd=tmp_path, env=env)
+    assert r.returncode == 1 and json.loads(r.stdout)
+    assert step.read_text().count("## qa: failed") == 2
+    # GitLab: links into the job's artifact browser
+    r = qa("check", site, "--no-config", "--format", "json", "--out-dir", tmp_path / "out",
+           "--summary", tmp_path / "out" / "summary.md", cwd=tmp_path,
+           env={"CI_JOB_URL": "https://gitlab.example/g/p/-/jobs/7", "CI_PROJECT_DIR": str(tmp_path)})
+    assert [a.get("href") for a in markdown_html((tmp_path / "out" / "summary.md").read_text()).iter("a")] \
+        == ["https://gitlab.example/g/p/-/jobs/7/artifacts/file/out/report.json"]
+
+
+def test_the_summary_may_not_replace_a_page(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(PAGE.format(""))
+    r = qa("check", site, "--no-config", "--summary", site / "a.html", cwd=tmp_path)
+    assert r.returncode == 2 and "would replace" in r.stderr
+    assert (site / "a.html").read_text() == PAGE.format("")
+
+
+# -- qa report: any format again from a saved JSON report ---------------------------------
+SAVED_FORMATS = ("text", "json", "html", "sarif", "junit", "github", "gitlab", "summary")
+
+
+@pytest.mark.parametrize("which", ["constructed", "sample", "hostile"])
+def test_a_saved_report_loads_back_and_renders_the_same(which, tmp_path, monkeypatch):
+    from reports.json import load
+    report = {"constructed": constructed_report, "sample": lambda: sample_report(monkeypatch),
+              "hostile": lambda: hostile_report(monkeypatch)}[which]()
+    saved = tmp_path / "report.json"
+    saved.write_text(render("json", report), encoding="utf-8")
+    again = load(str(saved))
+    assert [f.fingerprint for f in again.findings] == [f.fingerprint for f in report.findings]
+    assert again.findings == report.findings                 # every field but data...
+    assert [f.data for f in again.findings] == [f.data for f in report.findings]
+    assert [p.seconds for p in again.pages] == [p.seconds for p in report.pages]
+    for fmt in SAVED_FORMATS:
+        assert render(fmt, again) == render(fmt, report), fmt
+
+
+def test_qa_report_renders_what_qa_check_wrote(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(PAGE.format('<img src="a.png"><a href="#">x</a><h2>A</h2><h2>A</h2>'))
+    (site / "b.html").write_text(PAGE.format('<a href="a.html#nowhere">x</a>'))
+    (site / "c.html").write_text(PAGE.format("<p>Fine.</p>"))
+    formats = "json,html,sarif,junit,gitlab,github,text"
+    r = qa("check", site, "--no-config", "--format", formats, "--out-dir", tmp_path / "first",
+           cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    r = qa("report", tmp_path / "first" / "report.json", "--format", formats, "--out-dir",
+           tmp_path / "again", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for name in sorted(p.name for p in (tmp_path / "first").iterdir()):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "first" / name).read_bytes(), name
+    r = qa("report", tmp_path / "first" / "report.json", cwd=tmp_path)       # text on stdout
+    assert r.returncode == 0 and r.stdout == (tmp_path / "first" / "report.txt").read_text()
+    r = qa("report", tmp_path / "first" / "report.json", "--format", "sarif", "-o", tmp_path / "x.sarif",
+           cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "x.sarif").read_text() == \
+        (tmp_path / "first" / "report.sarif").read_text()
+
+
+@pytest.mark.parametrize("content, words", [
+    ("not json", "not JSON"),
+    ('{"schema": 2, "pages": [], "findings": []}', "schema 2"),
+    ('[1, 2]', "not a qa JSON report"),
+    ('{"schema": 1, "pages": [], "findings": [{"rule": "x"}]}', "findings[0]: severity"),
+    ('{"schema": 1, "pages": [], "findings": [{"rule": "x", "severity": "error", "path": "a.html", '
+     '"line": 1, "column": 1, "message": "m", "fingerprint": "00000000000000000000"}]}',
+     "fingerprint cannot be rebuilt"),
+])
+def test_qa_report_says_what_is_wrong_with_a_file(content, words, tmp_path):
+    bad = tmp_path / "r.json"
+    bad.write_text(content)
+    r = qa("report", bad, "--format", "html", "-o", tmp_path / "x.html", cwd=tmp_path)
+    assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "x.html").exists()
+    r = qa("report", tmp_path / "missing.json", cwd=tmp_path)
+    assert r.returncode == 2 and "missing.json" in r.stderr
