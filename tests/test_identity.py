@@ -1,6 +1,5 @@
 """Stable identity (issue 10): a finding's fingerprint survives every edit that does not
 touch what it is about, and tells apart findings that are about different things."""
-import json
 import os
 import shutil
 from collections import Counter
