@@ -1,10 +1,12 @@
-"""The command line: `qa check PATH...`, `qa baseline`, `qa review`, `qa rules`, `qa --version`.
+"""The command line: `qa check PATH...`, `qa baseline`, `qa review`, `qa report REPORT.json`,
+`qa rules`, `qa --version`.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings that gate; 2 usage, config or
 internal error."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from typing import Any
@@ -31,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"output format(s), comma-separated: {', '.join(reports.FORMATS)} (default text)")
     c.add_argument("-o", "--output", metavar="FILE", help="write the (single) report here instead of stdout")
     c.add_argument("--out-dir", metavar="DIR", help="write every format's report into DIR")
+    c.add_argument("--summary", metavar="FILE",
+                   help="also write a Markdown summary for a CI job or pull request here "
+                        "(appended to $GITHUB_STEP_SUMMARY too when that is set)")
     c.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that makes the exit code 1 (default error)")
     g = c.add_argument_group("gating (a baseline of known problems)")
     g.add_argument("--baseline", metavar="FILE",
@@ -58,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
     _browser_options(r)
+    r = sub.add_parser("report", help="render a saved JSON report again, in any format",
+                       description="Render a report saved with --format json in other formats.")
+    r.add_argument("report", metavar="REPORT.json")
+    r.add_argument("--format", default="text",
+                   help=f"output format(s), comma-separated: {', '.join(reports.FORMATS)} (default text)")
+    r.add_argument("-o", "--output", metavar="FILE", help="write the (single) report here instead of stdout")
+    r.add_argument("--out-dir", metavar="DIR", help="write every format's report into DIR")
+    r.add_argument("--summary", metavar="FILE", help="also write the Markdown summary here")
     sub.add_parser("rules", help="list every rule with its id, default severity and summary")
     return p
 
@@ -129,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rules":
         return _list_rules()
-    commands = {"check": _check, "baseline": _baseline, "review": _review}
+    commands = {"check": _check, "baseline": _baseline, "review": _review,
+                "report": _render_saved}
     if args.command not in commands:
         _parser().print_help(sys.stderr)
         return EXIT_ERROR
@@ -163,6 +177,8 @@ def _check(args) -> int:
     if args.output and args.out_dir:
         return _fail("-o and --out-dir do not go together")
     targets = _targets(args, formats)
+    if args.summary:                     # nor may the summary replace a page being checked
+        _targets(argparse.Namespace(out_dir=None, output=args.summary, paths=args.paths), ["summary"])
     if args.update_baseline and not args.baseline:
         return _fail("--update-baseline needs --baseline FILE")
     known = baseline.Baseline.load(args.baseline) if args.baseline else None
@@ -192,6 +208,7 @@ def _check(args) -> int:
             sys.stdout.flush()
         except BrokenPipeError:          # `qa check site | head`: the reader has seen enough
             _quiet_stdout()
+    _summaries(args, report, targets)
     return EXIT_FINDINGS if report.failed else EXIT_OK
 
 
@@ -281,6 +298,56 @@ def _run(args, cfg: qaconfig.Config):
             getattr(progress, "close", lambda: None)()
     except BrowserUnavailable as e:      # type: ignore[misc]
         raise UsageError(str(e)) from None
+
+
+def _summaries(args, report, targets: list[tuple[str, Path]], step_summary: bool = True) -> None:
+    """The Markdown summary: into --summary FILE, and appended to GitHub's job summary
+    when the run is a GitHub Actions step; each links the reports this run wrote."""
+    from reports import summary
+    if getattr(args, "summary", None):
+        path = Path(args.summary)
+        meta = {**report.meta, "artifacts": summary.artifact_links(targets, path, os.environ)}
+        reports.write_files(dataclasses.replace(report, meta=meta), [("summary", path)])
+    step = os.environ.get("GITHUB_STEP_SUMMARY") if step_summary else None
+    if step:
+        meta = {**report.meta, "artifacts": summary.artifact_links(targets, None, os.environ)}
+        text = reports.render("summary", dataclasses.replace(report, meta=meta))
+        with open(step, "a", encoding="utf-8", newline="\n") as fh:   # GitHub's way: append
+            fh.write(text)
+
+
+def _render_saved(args) -> int:
+    """`qa report REPORT.json --format html,sarif --out-dir DIR`: the formats as
+    `qa check` would have written them in the run that saved the report."""
+    from reports.json import LoadError, load
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if not formats:
+        return _fail(f"--format names no format; expected one or more of {', '.join(reports.FORMATS)}")
+    for f in formats:
+        if f not in reports.FORMATS:
+            return _fail(f'unknown format "{f}"; expected one of {", ".join(reports.FORMATS)}')
+    if len(formats) > 1 and not args.out_dir:
+        return _fail("several formats need --out-dir DIR")
+    if args.output and args.out_dir:
+        return _fail("-o and --out-dir do not go together")
+    try:
+        report = load(args.report)
+    except LoadError as e:
+        return _fail(str(e))
+    args.paths = []                      # nothing is being checked: no page to protect
+    targets = _targets(args, formats)
+    if targets:
+        if args.out_dir:
+            Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        reports.write_files(report, targets)
+    else:
+        try:
+            sys.stdout.write(reports.render(formats[0], report))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+    _summaries(args, report, targets, step_summary=False)   # `qa check` added it already
+    return EXIT_OK
 
 
 def _quiet_stdout() -> None:

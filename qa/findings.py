@@ -103,6 +103,10 @@ class Finding:
             "selector": self.selector, "snippet": self.snippet, "impact": self.impact,
             "tags": list(self.tags), "help_url": self.help_url,
             "fingerprint": self.fingerprint,
+            # what the fingerprint is made of, so that a saved report loads back with the
+            # same identities (`qa report`)
+            "page": self.page, "subject": self.subject, "element": self.element,
+            "occurrence": self.occurrence,
         }
         if self.cause:
             d["cause"] = self.cause
@@ -125,10 +129,12 @@ class PageInfo:
     # skipped (why a page was not scored)
     metrics: dict[str, Any] = field(default_factory=dict)
     url: str | None = None              # the page as the site names it ("news/a.html")
+    seconds: float | None = None     # wall time the engine spent on the page (JUnit times)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "url": self.url, "title": self.title, "lang": self.lang,
-                "encoding": self.encoding, **_metrics_out(self.metrics)}
+                "encoding": self.encoding, **_metrics_out(self.metrics),
+                "seconds": self.seconds}
 
 
 def _metrics_out(m: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -84,6 +85,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
     """Load one page and run every page rule on it; collect site rules' tables. Never
     raises for the page: a rule's bug is a `rule-error` for that rule, a page that takes
     longer than the `page-timeout` budget a `rule-error` naming the rule it stopped in."""
+    started = time.perf_counter()
     found: list[Finding] = []
     tables: dict[str, Any] = {}
     sups: list[suppress.Suppression] = []
@@ -129,7 +131,8 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         f = Finding("", "", src.path, p.line, None, p.message)
         found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
     info = PageInfo(src.path, page.title if page.source else None,
-                    page.lang if page.source else None, page.encoding, dict(page.metrics), src.url)
+                    page.lang if page.source else None, page.encoding, dict(page.metrics),
+                    src.url, seconds=time.perf_counter() - started)
     return PageResult(src.url, info, found, tables, sups)
 
 

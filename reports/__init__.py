@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
-FORMATS = ("text", "json", "html", "sarif", "junit")
+FORMATS = ("text", "json", "html", "sarif", "junit", "github", "gitlab", "summary")
 
 
 def writer(name: str) -> ModuleType:

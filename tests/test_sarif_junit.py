@@ -167,26 +167,49 @@ def test_sarif_never_carries_a_script_url(monkeypatch):
 
 
 # -- JUnit -------------------------------------------------------------------------------
+PAGE_SECONDS = {"about.html": 0.125, "es/noticias.html": 0.0504, "news/café menu.html": 0.3333,
+                "services/index.html": 0.2}
+
+
+def timed(report: Report, seconds: dict[str, float] | None = None) -> Report:
+    """The report with fixed page times (a real run's times differ every run)."""
+    for p in report.pages:
+        p.seconds = (seconds or PAGE_SECONDS).get(p.path, 0.01)
+    return report
+
+
 def test_constructed_junit_matches_golden():
-    golden("constructed.junit.xml", junit_of(constructed_report()))
+    golden("constructed.junit.xml", junit_of(timed(constructed_report())))
 
 
 def test_sample_pages_junit_matches_golden(monkeypatch):
-    golden("sample_pages.junit.xml", junit_of(sample_report(monkeypatch)))
+    golden("sample_pages.junit.xml", junit_of(timed(sample_report(monkeypatch))))
+
+
+def expected_cases(report: Report) -> list[tuple[str, str, list[Finding]]]:
+    """(page, rule or "all rules", findings) of every test case, in order."""
+    paths = list(dict.fromkeys([p.path for p in report.pages] + [f.path for f in report.findings]))
+    out = []
+    for path in paths:
+        mine = [f for f in report.findings if f.path == path]
+        rules = list(dict.fromkeys(f.rule for f in mine))
+        out += [(path, r, [f for f in mine if f.rule == r]) for r in rules] or \
+            [(path, junit.PASSED_NAME, [])]
+    return out
 
 
 def expected_counts(report: Report) -> dict[str, int]:
-    paths = list(dict.fromkeys([p.path for p in report.pages] + [f.path for f in report.findings]))
-    gating = [f for f in report.findings if at_least(f.severity, report.fail_on)]
-    errors = {f.path for f in gating if f.rule in junit.ERROR_RULES}
-    failures = {f.path for f in gating if f.rule not in junit.ERROR_RULES} - errors
-    return {"tests": len(paths), "failures": len(failures), "errors": len(errors)}
+    cases = expected_cases(report)
+    gating = [(r, [f for f in fs if at_least(f.severity, report.fail_on)]) for _, r, fs in cases]
+    return {"tests": len(cases),
+            "failures": sum(1 for r, fs in gating if fs and r not in junit.ERROR_RULES),
+            "errors": sum(1 for r, fs in gating if fs and r in junit.ERROR_RULES)}
 
 
 @pytest.mark.parametrize("which, fail_on", [("constructed", "error"), ("constructed", "info"),
                                             ("sample", "error"), ("sample", "warning"),
                                             ("hostile", "error")])
-def test_junit_one_case_per_page_with_correct_counts(which, fail_on, monkeypatch):
+def test_junit_one_case_per_page_and_rule_with_correct_counts(which, fail_on, monkeypatch):
     report = {"constructed": constructed_report, "sample": lambda: sample_report(monkeypatch),
               "hostile": lambda: hostile_report(monkeypatch)}[which]()
     report.fail_on = fail_on
@@ -199,36 +222,78 @@ def test_junit_one_case_per_page_with_correct_counts(which, fail_on, monkeypatch
     for el in (root, suite):
         assert {k: int(el.get(k)) for k in want} == want
     cases = suite.findall("testcase")
-    assert len(cases) == want["tests"]
-    assert [c.get("name") for c in cases] == list(dict.fromkeys(
-        [p.path for p in report.pages] + [f.path for f in report.findings]))
-    assert {c.get("classname") for c in cases} == {"qa"}
-    for case in cases:
-        mine = [f for f in report.findings if f.path == case.get("name")]
+    expected = expected_cases(report)
+    assert [(c.get("classname"), c.get("name")) for c in cases] == \
+        [(junit.xml_text(p), junit.xml_text(r)) for p, r, _ in expected]
+    for case, (_, rule, mine) in zip(cases, expected, strict=True):
         gating = [f for f in mine if at_least(f.severity, fail_on)]
         problems = [el for el in case if el.tag in ("failure", "error")]
-        for el, f in zip(problems, gating, strict=True):       # in the findings' order
-            assert el.get("message") == junit.xml_text(f.message)
-            assert el.get("type") == junit.xml_text(f.rule)
-            head = el.text.splitlines()[0]
-            assert head == junit.xml_text(f"{junit.where(f)}: {f.severity} {f.rule} {f.message}")
-            assert el.tag == ("error" if f.rule in junit.ERROR_RULES else "failure")
+        assert len(problems) == (1 if gating else 0)          # one failure lists them all
+        if gating:
+            [el] = problems
+            assert el.tag == ("error" if rule in junit.ERROR_RULES else "failure")
+            assert el.get("type") == junit.xml_text(rule)
+            assert el.get("message") == junit.xml_text(
+                gating[0].message if len(gating) == 1
+                else f"{len(gating)} findings, the first: {gating[0].message}")
+            heads = [line for line in el.text.splitlines() if not line.startswith("  ")]
+            assert heads == [junit.xml_text(f"{junit.where(f)}: {f.severity} {f.rule} {f.message}")
+                             for f in gating]                 # every finding, in order
         quiet = [f for f in mine if not at_least(f.severity, fail_on)]
         out = case.findtext("system-out") or ""
         assert all(f"{f.rule} {junit.xml_text(f.message)}" in out for f in quiet)
 
 
 def test_junit_location_text_and_counts_by_hand():
-    root = ET.fromstring(junit_of(constructed_report()))
+    root = ET.fromstring(junit_of(timed(constructed_report())))
     suite = root.find("testsuite")
-    # 5 cases: about (failures), es (pass), café (failure), services (failure), empty (error)
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("5", "3", "1")
-    about = suite.find("testcase[@name='about.html']")
-    texts = [f.text.splitlines()[0] for f in about.findall("failure")]
-    assert 'about.html:15:5: error placeholder-link link "Research" goes nowhere (href="#")' in texts
-    assert "about.html: warning page-h1 page has no h1" in about.findtext("system-out")
-    assert suite.find("testcase[@name='old/empty.html']/error").get("type") == "load-error"
-    assert suite.find("testcase[@name='es/noticias.html']").find("failure") is None
+    # about: placeholder-link, missing-alt-text, axe.color-contrast (failures) and page-h1
+    # (a warning: passes); es: no findings (passes); café: placeholder-link (failure),
+    # reading-level and axe.aria-allowed-role (pass); services: placeholder-link
+    # (failure); empty: load-error (error)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("10", "5", "1")
+    about = {c.get("name"): c for c in suite.findall("testcase[@classname='about.html']")}
+    assert list(about) == ["page-h1", "placeholder-link", "missing-alt-text", "axe.color-contrast"]
+    assert about["placeholder-link"].find("failure").text.splitlines()[0] == \
+        'about.html:15:5: error placeholder-link link "Research" goes nowhere (href="#")'
+    assert about["page-h1"].find("failure") is None
+    assert "about.html: warning page-h1 page has no h1" in about["page-h1"].findtext("system-out")
+    assert suite.find("testcase[@classname='old/empty.html']/error").get("type") == "load-error"
+    [clean] = suite.findall("testcase[@classname='es/noticias.html']")
+    assert clean.get("name") == "all rules" and len(clean) == 0
+    # real times: the page's time shared among its cases, in whole milliseconds
+    times = {}
+    for c in suite.findall("testcase"):
+        times.setdefault(c.get("classname"), []).append(c.get("time"))
+    assert times["about.html"] == ["0.032", "0.031", "0.031", "0.031"]        # 125 ms
+    assert times["es/noticias.html"] == ["0.050"]
+    assert times["news/café menu.html"] == ["0.111", "0.111", "0.111"]        # 333 ms
+    assert times["old/empty.html"] == ["0.000"]                               # no page time
+    assert suite.get("time") == root.get("time") == "0.708"
+
+
+def test_junit_times_come_from_a_real_run(monkeypatch):
+    report = sample_report(monkeypatch)
+    assert all(isinstance(p.seconds, float) and p.seconds > 0 for p in report.pages)
+    suite = ET.fromstring(junit_of(report)).find("testsuite")
+    for p in report.pages:
+        ms = sum(round(float(c.get("time")) * 1000)
+                 for c in suite.findall("testcase") if c.get("classname") == p.path)
+        assert ms == round(p.seconds * 1000)
+    assert float(suite.get("time")) == pytest.approx(sum(p.seconds for p in report.pages), abs=0.01)
+
+
+def test_junit_one_failure_lists_every_finding_of_its_rule_on_its_page():
+    f = Finding("placeholder-link", "error", "a.html", 3, 1, 'link "A" goes nowhere (href="#")')
+    report = Report(tool={"name": "qa", "version": "0.0.0"}, pages=[PageInfo("a.html")],
+                    findings=[f, dataclasses.replace(f, line=9, message='link "B" goes nowhere'),
+                              dataclasses.replace(f, line=12, severity="info", message="c")])
+    [case] = ET.fromstring(junit_of(report)).findall("testsuite/testcase")
+    [failure] = case.findall("failure")
+    assert failure.get("message") == '2 findings, the first: link "A" goes nowhere (href="#")'
+    assert failure.text.splitlines() == ['a.html:3:1: error placeholder-link link "A" goes nowhere (href="#")',
+                                         'a.html:9:1: error placeholder-link link "B" goes nowhere']
+    assert case.findtext("system-out") == "a.html:12:1: info placeholder-link c"
 
 
 def test_junit_strips_characters_xml_cannot_hold():
@@ -241,14 +306,14 @@ def test_junit_strips_characters_xml_cannot_hold():
     root = etree.fromstring(text.encode("utf-8"))           # raises on any illegal character
     failure = root.find("testsuite/testcase/failure")
     assert failure.get("message") == 'link "ok[31m\x7f\ufffd end" goes nowhere'
-    assert root.find("testsuite/testcase").get("name") == "weirdok[31m\x7f\ufffd end.html"
+    assert root.find("testsuite/testcase").get("classname") == "weirdok[31m\x7f\ufffd end.html"
     assert "\x1b" not in text and "\x00" not in text
 
 
 def test_junit_carries_hostile_text_as_text(monkeypatch):
     text = junit_of(hostile_report(monkeypatch))
     root = etree.fromstring(text.encode("utf-8"))
-    assert PAYLOAD + ".html" in [c.get("name") for c in root.iter("testcase")]
+    assert PAYLOAD + ".html" in [c.get("classname") for c in root.iter("testcase")]
     assert any(PAYLOAD == el.get("message") for el in root.iter("failure", "error"))
     assert "<script>" not in text                           # escaped, never markup
 
@@ -265,7 +330,8 @@ def test_info_findings_do_not_fail_junit_but_still_show():
     report.findings = [dataclasses.replace(f, severity="info") for f in report.findings]
     root = ET.fromstring(junit_of(report))
     assert root.find("testsuite").get("failures") == "0" and root.find("testsuite").get("errors") == "0"
-    assert "placeholder-link" in root.find("testsuite/testcase[@name='about.html']/system-out").text
+    assert "placeholder-link" in root.find(
+        "testsuite/testcase[@classname='about.html'][@name='placeholder-link']/system-out").text
 
 
 def test_file_names_that_are_not_utf8_survive_every_writer():
