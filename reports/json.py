@@ -117,5 +117,7 @@ def _page(d: dict, where: str) -> PageInfo:
     metrics = dict(d.get("reading") or {})
     metrics.update({k: d[k] for k in _METRICS if d.get(k) is not None})
     seconds = d.get("seconds")
+    url = d.get("url")
     return PageInfo(d["path"], d.get("title"), d.get("lang"), d.get("encoding"), metrics,
+                    url=url if isinstance(url, str) else None,
                     seconds=seconds if isinstance(seconds, (int, float)) else None)
