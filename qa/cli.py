@@ -53,7 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--axe-script", metavar="FILE", help="run this axe-core build (axe.min.js) instead of the bundled one")
     b.add_argument("--remote-url", metavar="URL", help="use a Selenium Grid at URL instead of a local driver")
     b.add_argument("--browser-timeout", type=_seconds, metavar="SECONDS", help="per-page time limit in the browser")
-    sub.add_parser("rules", help="list every rule with its id, default severity and summary")
+    r = sub.add_parser("rules", help="list every rule with its id, default severity and summary "
+                       "(with RULE: explain that rule)")
+    r.add_argument("rule", nargs="?", metavar="RULE", help="explain this rule, as `qa explain` does")
+    e = sub.add_parser("explain", help="a rule's documentation: what, why, how to fix, examples, options",
+                       description="Print a rule's documentation (also axe.<id> for axe-core's rules).")
+    e.add_argument("rule", metavar="RULE")
     return p
 
 
@@ -90,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     args = _parser().parse_args(argv)
+    if args.command == "explain" or args.command == "rules" and args.rule:
+        return _explain(args.rule)
     if args.command == "rules":
         return _list_rules()
     if args.command != "check":
@@ -266,4 +273,14 @@ def _list_rules() -> int:
     for rid, mod in rules.RULES.items():
         sev = "impact" if mod.SCOPE == "browser" else mod.SEVERITY   # axe.*: by axe's impact
         print(f"{rid:<{width}}  {sev:<7}  {rules.summary(mod)}")
+    return EXIT_OK
+
+
+def _explain(rule_id: str) -> int:
+    from qa.explain import UnknownRule, explain
+    try:
+        text = explain(rule_id)
+    except UnknownRule as e:
+        return _fail(str(e))
+    sys.stdout.write(text)
     return EXIT_OK
