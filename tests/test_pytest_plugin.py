@@ -133,3 +133,45 @@ def test_the_readme_example_passes_and_fails_as_it_says(installed, tmp_path):
     said = readme.split("With the alt text taken out, pytest says:\n\n```\n", 1)[1].split("```")[0]
     for line in said.splitlines():
         assert line in r.stdout, (line, r.stdout)
+
+
+DJANGO_TESTS = textwrap.dedent('''
+    import django
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import path
+
+    PAGE = ('<!doctype html><html lang="en"><title>Wards</title><main><h1>Wards</h1>'
+            '<p>Visiting is from nine to five.</p>{}</main></html>')
+
+    def wards(request):
+        return HttpResponse(PAGE.format('<img src="ward-map.png">'))
+
+    def visiting(request):
+        return HttpResponse(PAGE.format(""))
+
+    urlpatterns = [path("wards/", wards), path("visiting/", visiting)]
+    settings.configure(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], SECRET_KEY="t",
+                       MIDDLEWARE=[], INSTALLED_APPS=[])
+    django.setup()
+
+    from django.test import Client
+
+    def test_wards_page(qa_check):
+        qa_check(Client().get("/wards/"))
+
+    def test_visiting_page(qa_check):
+        report = qa_check(Client().get("/visiting/"), fail_on="info")
+        assert [p.path for p in report.pages] == ["visiting/index.html"]
+''')
+
+
+def test_a_django_test_client_response(installed, tmp_path):
+    pytest.importorskip("django")
+    (tmp_path / "test_django_app.py").write_text(DJANGO_TESTS)
+    r = run_pytest(installed, tmp_path)
+    out = r.stdout + r.stderr
+    assert r.returncode == 1 and "1 failed, 1 passed" in out, out
+    assert "FAILED test_django_app.py::test_wards_page" in out
+    assert ('wards/index.html:1:109: error missing-alt-text image "ward-map.png" has no alt '
+            'attribute') in out, out
