@@ -47,10 +47,13 @@ def git(cwd, *args, env):
 @pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit not installed (pip install -e .[test])")
 def test_commit_with_missing_alt_fails_the_hook_and_a_clean_page_passes(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "cache"), NO_COLOR="1", HOME=str(tmp_path),
+    # no global git config (a core.hooksPath there stops `pre-commit install`); pip keeps
+    # its own, for the index the hook's dependencies come from
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "cache"), NO_COLOR="1", GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"),
                GIT_AUTHOR_NAME="qa test", GIT_AUTHOR_EMAIL="qa@example.org",
                GIT_COMMITTER_NAME="qa test", GIT_COMMITTER_EMAIL="qa@example.org",
                GIT_CONFIG_NOSYSTEM="1")
+    (tmp_path / "gitconfig").write_text("")
     env.pop("PYTHONPATH", None)      # the hook must run the qa pre-commit installed
     # the hook repository: this tree as it is now (committed there, as pre-commit needs)
     repo = tmp_path / "qa-hook"
