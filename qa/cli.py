@@ -1,4 +1,4 @@
-"""The command line: `qa check PATH...`, `qa rules`, `qa --version`.
+"""The command line: `qa check PATH...`, `qa rules [RULE]`, `qa explain RULE`, `qa --version`.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings that gate; 2 usage, config or
 internal error."""
