@@ -1,5 +1,5 @@
 """The command line: `qa check PATH...`, `qa baseline`, `qa review`, `qa report REPORT.json`,
-`qa rules`, `qa --version`.
+`qa rules [RULE]`, `qa explain RULE`, `qa --version`.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings that gate; 2 usage, config or
 internal error."""
@@ -71,7 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", metavar="FILE", help="write the (single) report here instead of stdout")
     r.add_argument("--out-dir", metavar="DIR", help="write every format's report into DIR")
     r.add_argument("--summary", metavar="FILE", help="also write the Markdown summary here")
-    sub.add_parser("rules", help="list every rule with its id, default severity and summary")
+    r = sub.add_parser("rules", help="list every rule with its id, default severity and summary "
+                       "(with RULE: explain that rule)")
+    r.add_argument("rule", nargs="?", metavar="RULE", help="explain this rule, as `qa explain` does")
+    e = sub.add_parser("explain", help="a rule's documentation: what, why, how to fix, examples, options",
+                       description="Print a rule's documentation (also axe.<id> for axe-core's rules).")
+    e.add_argument("rule", metavar="RULE")
     return p
 
 
@@ -140,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     args = _parser().parse_args(argv)
+    if args.command == "explain" or args.command == "rules" and args.rule:
+        return _explain(args.rule)
     if args.command == "rules":
         return _list_rules()
     commands = {"check": _check, "baseline": _baseline, "review": _review,
@@ -439,4 +446,14 @@ def _list_rules() -> int:
     for rid, mod in rules.RULES.items():
         sev = "impact" if mod.SCOPE == "browser" else mod.SEVERITY   # axe.*: by axe's impact
         print(f"{rid:<{width}}  {sev:<7}  {rules.summary(mod)}")
+    return EXIT_OK
+
+
+def _explain(rule_id: str) -> int:
+    from qa.explain import UnknownRule, explain
+    try:
+        text = explain(rule_id)
+    except UnknownRule as e:
+        return _fail(str(e))
+    sys.stdout.write(text)
     return EXIT_OK
