@@ -6,6 +6,15 @@ page or jumps to its top), or only works when a script runs. A link must lead so
 "Back to top" link with `href="#"` is fine: the HTML standard makes `#` go to the top.
 An `<a>` without `href` is not a link and is not reported.
 
+A link to the page it is on is not a placeholder either: `href="#"` or `href=""` on a
+link that names or marks the current page leads where it says. That is a link with
+`aria-current` (the WAI breadcrumb pattern `<a href="" aria-current="page">`), a link whose
+text is the page's h1 or title (Sphinx links the page's own title in its table of
+contents), and the current item of a breadcrumb or menu (an item marked by a class such
+as `current`, `active` or `nav-item-this`, or the last link of a breadcrumb). A
+`javascript:` link, or a `#` link that acts as a button (`role="button"`, an `onclick`),
+is always reported, with the advice to make it a button.
+
 Bad:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1>
     <p>New maternity ward opens. <a href="#">Read more</a></p></main></html>
@@ -13,12 +22,14 @@ Good:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1>
     <p>New maternity ward opens. <a href="maternity.html">Read more about the ward</a></p>
     <button type="button">Print this page</button> <a href="#">Back to top</a></main></html>
+    <nav aria-label="Breadcrumb"><a href="../index.html">Home</a> &gt;
+    <a href="" aria-current="page">News</a></nav>
 """
 from __future__ import annotations
 
 import re
 
-from qa.names import accessible_name, role, shorten
+from qa.names import accessible_name, norm, role, shorten
 from qa.sources import clean
 
 ID = "placeholder-link"
@@ -44,6 +55,58 @@ def is_to_top(name: str) -> bool:
     return bool(_TO_TOP.fullmatch(words))
 
 
+# class names that mark the current item of a menu, breadcrumb or table of contents
+# (Sphinx: current, nav-item-this; Bootstrap: active; WordPress: current-menu-item...)
+_CURRENT_CLASS = re.compile(r"(?:^|[\s_-])(?:current|active|selected|this)(?:$|[\s_-])", re.I)
+_BREADCRUMB = re.compile(r"bread-?crumb", re.I)
+# what Sphinx and others put after a heading's text: a permalink sign
+_PERMALINK = re.compile(r"[\s¶#§🔗]+$")
+_TITLE_SEP = re.compile(r"(\s+[—–|·:-]\s+|\s*[|·]\s*)")
+
+
+def is_self_link(el, name: str, page) -> bool:
+    """Does this `#`/`""` link name or mark the page it is on?"""
+    current = el.get("aria-current", "").strip().lower()
+    if current and current != "false":
+        return True
+    item = el.getparent()
+    for node in (el, item):
+        if node is not None and _CURRENT_CLASS.search(node.get("class", "")):
+            return True
+    key = _PERMALINK.sub("", name).casefold()
+    if key and key in _page_names(page):
+        return True
+    return _is_last_crumb(el)
+
+
+def _page_names(page) -> set[str]:
+    """The page's own names: its h1s (without a permalink sign) and its title, whole, each
+    part between separators, and each leading run of parts ("os — Miscellaneous operating
+    system interfaces" of "os — Miscellaneous operating system interfaces — Python 3.11.2
+    documentation")."""
+    cache = page.__dict__.setdefault("_qa_page_names", [])
+    if not cache:
+        found = {_PERMALINK.sub("", accessible_name(el)).casefold()
+                 for el, level in page.headings if level == 1}
+        pieces = _TITLE_SEP.split(page.title or "")       # parts and, between them, seps
+        for k in range(0, len(pieces), 2):
+            found.add(norm(pieces[k]).casefold())
+            found.add(norm("".join(pieces[:k + 1])).casefold())
+        found.discard("")
+        cache.append(found)
+    return cache[0]
+
+
+def _is_last_crumb(el) -> bool:
+    """The last link of a breadcrumb trail (an element labelled or classed "breadcrumb")."""
+    for a in el.iterancestors():
+        label = " ".join(a.get(k, "") for k in ("class", "aria-label", "id"))
+        if _BREADCRUMB.search(label):
+            links = [x for x in a.iter("a") if x.get("href") is not None]
+            return links[-1] is el
+    return False
+
+
 def check(page, conf):
     for el in page.elements("a", "area"):
         href = el.get("href")
@@ -56,6 +119,9 @@ def check(page, conf):
         name = accessible_name(el)
         if href == "#" and is_to_top(name):     # HTML: "#" scrolls to the top
             continue
+        button = script or role(el) == "button" or el.get("onclick") is not None
+        if not button and is_self_link(el, name, page):   # goes where it says: this page
+            continue
         what = f'link "{shorten(name)}"' if name else "link with no text"
-        hint = ", use a <button>" if script or role(el) == "button" else ""
+        hint = ", use a <button>" if button else ""
         yield page.finding(el, f'{what} goes nowhere (href="{shorten(href)}"){hint}')
