@@ -92,9 +92,6 @@ def _repeats(page) -> list[Repeat]:
         key = names[i].casefold()
         if not key:                 # empty headings are empty-heading's business
             continue
-        if is_box_label(el, names[i]):
-            labels.setdefault((key, parent[i]), []).append(i)
-            continue
         first = seen.get((key, parent[i]))
         if first is None:           # "News" under "News": its own parent heading
             p = parent[i]
@@ -103,10 +100,13 @@ def _repeats(page) -> list[Repeat]:
             first = p
         if first is None:
             seen[(key, parent[i])] = i
-            continue
-        block = copied_block(heads[first][0], el)
-        out.append(Repeat(el, heads[first][0], names[i], "copy" if block is not None
-                          else "duplicate", block=block))
+        block = copied_block(heads[first][0], el) if first is not None else None
+        if block is not None:       # a second copy of a whole block, labels and all
+            out.append(Repeat(el, heads[first][0], names[i], "copy", block=block))
+        elif is_box_label(el, names[i]):
+            labels.setdefault((key, parent[i]), []).append(i)
+        elif first is not None:
+            out.append(Repeat(el, heads[first][0], names[i], "duplicate"))
     for idx in labels.values():
         if len(idx) > 1:
             group = tuple(heads[j][0] for j in idx)

@@ -8,9 +8,9 @@ An `<a>` without `href` is not a link and is not reported.
 
 A link to the page it is on is not a placeholder either: `href="#"` or `href=""` on a
 link that names or marks the current page leads where it says. That is a link with
-`aria-current` (the WAI breadcrumb pattern `<a href="" aria-current="page">`), a link whose
-text is the page's h1 or title (Sphinx links the page's own title in its table of
-contents), and the current item of a breadcrumb or menu (an item marked by a class such
+`aria-current` (the WAI breadcrumb pattern `<a href="" aria-current="page">`), a link
+whose text (or title attribute) is the page's h1 or title (Sphinx links the page's own
+title in its table of contents), and the current item of a breadcrumb or menu (an item marked by a class such
 as `current`, `active` or `nav-item-this`, or the last link of a breadcrumb). A
 `javascript:` link, or a `#` link that acts as a button (`role="button"`, an `onclick`),
 is always reported, with the advice to make it a button.
@@ -73,9 +73,10 @@ def is_self_link(el, name: str, page) -> bool:
     for node in (el, item):
         if node is not None and _CURRENT_CLASS.search(node.get("class", "")):
             return True
-    key = _PERMALINK.sub("", name).casefold()
-    if key and key in _page_names(page):
-        return True
+    for said in (name, norm(el.get("title"))):     # its text, or its tooltip
+        key = _PERMALINK.sub("", said).casefold()
+        if key and key in _page_names(page):
+            return True
     return _is_last_crumb(el)
 
 
