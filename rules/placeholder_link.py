@@ -13,7 +13,9 @@ whose text (or title attribute) is the page's h1 or title (Sphinx links the page
 title in its table of contents), and the current item of a breadcrumb or menu (an item marked by a class such
 as `current`, `active` or `nav-item-this`, or the last link of a breadcrumb). A
 `javascript:` link, or a `#` link that acts as a button (`role="button"`, an `onclick`),
-is always reported, with the advice to make it a button.
+is always reported, with the advice to make it a button. And when the site's other pages
+link the same text to this page (a template's "Report a Bug", which Sphinx writes as
+`href="#"` on the bug page itself), the link is this page's own: not reported either.
 
 Bad:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1>
@@ -30,10 +32,10 @@ from __future__ import annotations
 import re
 
 from qa.names import accessible_name, norm, role, shorten
-from qa.sources import clean
+from qa.sources import clean, document_base
 
 ID = "placeholder-link"
-SCOPE = "page"
+SCOPE = "site"
 SEVERITY = "error"
 TAGS = ("wcag2a", "wcag244")
 CONF: dict = {}
@@ -54,6 +56,8 @@ def is_to_top(name: str) -> bool:
     words = " ".join(re.sub(r"[^\w\s]|_", " ", name.casefold()).split())
     return bool(_TO_TOP.fullmatch(words))
 
+
+NAME_MAX = 80          # longer link texts are never a menu item's
 
 # class names that mark the current item of a menu, breadcrumb or table of contents
 # (Sphinx: current, nav-item-this; Bootstrap: active; WordPress: current-menu-item...)
@@ -108,7 +112,9 @@ def _is_last_crumb(el) -> bool:
     return False
 
 
-def check(page, conf):
+def candidates(page):
+    """(finding, name) for every link on the page that goes nowhere, as far as the page
+    itself can tell; `name` is None for a link that acts as a button (never a self-link)."""
     for el in page.elements("a", "area"):
         href = el.get("href")
         if href is None:            # HTML: an <a> without href is a placeholder, not a link
@@ -125,4 +131,37 @@ def check(page, conf):
             continue
         what = f'link "{shorten(name)}"' if name else "link with no text"
         hint = ", use a <button>" if button else ""
-        yield page.finding(el, f'{what} goes nowhere (href="{shorten(href)}"){hint}')
+        yield (page.finding(el, f'{what} goes nowhere (href="{shorten(href)}"){hint}'),
+               None if button else name.casefold())
+
+
+def collect(page, conf) -> dict:
+    """This page's placeholder links, and where its other links of each text go (local
+    pages, without a fragment): plain data for check_site."""
+    found = [(f, name) for f, name in candidates(page)]
+    links: dict[str, set[str]] = {}
+    base = document_base(page)
+    for el in page.elements("a", "area") if base is not None and page.site else ():
+        href = clean(el.get("href") or "")
+        if not href or href.startswith("#") or href[:11].lower() == "javascript:":
+            continue
+        target = page.site.resolve(base, href)
+        if target.kind == "page" and target.fragment is None and target.url != page.url:
+            name = accessible_name(el).casefold()
+            if name and len(name) <= NAME_MAX:
+                links.setdefault(name, set()).add(target.url)
+    return {"url": page.url, "found": found, "links": links}
+
+
+def check_site(site, tables, conf):
+    """Each placeholder, unless the site's other pages link its very text to this page:
+    a template's "Report a Bug" that Sphinx writes as `href="#"` on the bug page itself."""
+    to: dict[str, set[str]] = {}
+    for table in tables.values():
+        for name, urls in table["links"].items():
+            to.setdefault(name, set()).update(urls)
+    for table in tables.values():
+        for f, name in table["found"]:
+            if name and table["url"] in to.get(name, ()):
+                continue
+            yield f

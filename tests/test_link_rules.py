@@ -319,6 +319,22 @@ def test_script_links_and_hash_buttons_keep_the_button_advice_even_on_the_curren
         'link "T" goes nowhere (href="#"), use a <button>',
         'link "T" goes nowhere (href="#"), use a <button>']
 
+
+def test_a_link_the_sites_other_pages_give_this_page_is_a_self_link(write_page, tmp_path):
+    # Sphinx's sidebar links "Report a Bug" to bugs.html on every page, and writes it as
+    # href="#" on bugs.html itself
+    menu = '<ul><li><a href="{}">Report a Bug</a></li><li><a href="#">Make an appointment</a></li></ul>'
+    write_page("index.html", PAGE.format(menu.format("docs/bugs.html")))
+    write_page("docs/bugs.html", PAGE.format(menu.format("#") + '\n<a href="#">Index</a>'))
+    report = check(tmp_path, config=Config.default())
+    got = [(Path(f.path).name, f.message) for f in report.findings if f.rule == "placeholder-link"]
+    assert got == [("bugs.html", 'link "Make an appointment" goes nowhere (href="#")'),
+                   ("bugs.html", 'link "Index" goes nowhere (href="#")'),
+                   ("index.html", 'link "Make an appointment" goes nowhere (href="#")')]
+    # the page alone: nothing says "Report a Bug" means this page
+    alone = check(tmp_path / "docs" / "bugs.html", config=Config.default())
+    assert len([f for f in alone.findings if f.rule == "placeholder-link"]) == 3
+
 # -- broken-anchor ---------------------------------------------------------------------------
 
 def test_same_page_fragments(write_page, tmp_path):
