@@ -50,7 +50,7 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/headings-and-labels.html
 # class names that mark a note, tip or warning box (DocBook, Sphinx, Bootstrap, GitHub...)
 BOX_CLASSES = frozenset((
     "note", "tip", "hint", "warning", "caution", "important", "attention", "danger",
-    "error", "admonition", "callout", "alert", "notice", "seealso", "sidebar", "info",
+    "admonition", "callout", "alert", "notice", "seealso",
     "markdown-alert"))
 BOX_ROLES = ("note", "alert", "status")
 LABEL_WORDS = 3                  # "Note", "See also", "Important security note"

@@ -341,3 +341,14 @@ def test_hidden_in_tree(html, hidden):
     target = next(e for e in lxml.html.document_fromstring(
         f"<html><body>{html}</body></html>").iter("img"))
     assert names.is_hidden_in_tree(target) is hidden
+
+
+@pytest.mark.parametrize("html, out", [
+    ("<noscript><p><img id='t'></p></noscript>", True), ('<div inert><img id="t"></div>', True),
+    ('<img id="t" inert>', True), ('<div hidden><img id="t"></div>', True),
+    ('<div><img id="t"></div>', False), ('<div inert="" hidden=""></div><p><img id="t"></p>', False),
+])
+def test_out_of_reach(html, out):
+    target = next(e for e in lxml.html.document_fromstring(
+        f"<html><body>{html}</body></html>").iter("img"))
+    assert names.is_out_of_reach(target) is out
