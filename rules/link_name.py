@@ -20,8 +20,8 @@ Good:
 """
 from __future__ import annotations
 
-from qa.names import accessible_name, is_hidden_in_tree, norm, shorten
-from rules.missing_alt_text import CANDIDATES, control, is_image
+from qa.names import norm, shorten
+from rules.missing_alt_text import nameless_controls
 
 ID = "link-name"
 SCOPE = "page"
@@ -39,12 +39,9 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/link-purpose-in-context.
 
 
 def check(page, conf):
-    for el in CANDIDATES(page.tree):
-        if control(el) != "link" or accessible_name(el) or is_hidden_in_tree(el):
+    for el, kind, images in nameless_controls(page):
+        if kind != "link" or images:      # an image without alt: missing-alt-text's finding
             continue
-        if any(isinstance(i.tag, str) and (is_image(i) or i.tag.lower() == "svg")
-               and not is_hidden_in_tree(i) for i in el.iterdescendants()):
-            continue                # an image without alt: missing-alt-text's finding
         href = el.get("href")
         what = (f'link to "{shorten(href)}"' if href and href.strip()
                 else 'link with an empty href' if href is not None else "link")

@@ -47,18 +47,35 @@ IMAGE_ROLES = ("img", "graphics-document", "graphics-symbol")
 LINK_ROLES = ("link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref")  # DPUB-ARIA
 
 
+def nameless_controls(page) -> list[tuple]:
+    """(element, "link" or "button", its images that assistive technology sees) for every
+    link and button on the page with no accessible name, in document order; worked out
+    once per page and shared with link-name."""
+    cache = page.__dict__.get("_qa_nameless_controls")
+    if cache is None:
+        cache = []
+        for el in CANDIDATES(page.tree):
+            kind = control(el)
+            if kind and not accessible_name(el) and not is_hidden_in_tree(el):
+                cache.append((el, kind, [
+                    i for i in el.iterdescendants()
+                    if isinstance(i.tag, str) and (is_image(i) or i.tag.lower() == "svg")
+                    and not is_hidden_in_tree(i)]))
+        page.__dict__["_qa_nameless_controls"] = cache
+    return cache
+
+
 def check(page, conf):
+    nameless = {el: images for el, _kind, images in nameless_controls(page)}
     done: set = set()   # images already reported through their link or button; holding the
     for el in CANDIDATES(page.tree):   # elements keeps lxml's proxies (and identity) alive
         if el in done:
             continue
         kind = control(el)
         if kind:
-            if accessible_name(el) or is_hidden_in_tree(el):     # cheapest test first
+            if el not in nameless:
                 continue
-            images = [i for i in el.iterdescendants()
-                      if isinstance(i.tag, str) and (is_image(i) or i.tag.lower() == "svg")
-                      and not is_hidden_in_tree(i)]
+            images = nameless[el]
             done.update(images)
             if kind == "link" and not images:
                 continue            # no image to describe: link-name's finding

@@ -136,8 +136,8 @@ def candidates(page):
 
 
 def collect(page, conf) -> dict:
-    """This page's placeholder links, and where its other links of each text go (local
-    pages, without a fragment): plain data for check_site."""
+    """This page's placeholder links, and the other links of each text (their addresses,
+    resolved in check_site only for the texts of placeholders): plain data for check_site."""
     found = [(f, name) for f, name in candidates(page)]
     links: dict[str, set[str]] = {}
     base = document_base(page)
@@ -145,23 +145,27 @@ def collect(page, conf) -> dict:
         href = clean(el.get("href") or "")
         if not href or href.startswith("#") or href[:11].lower() == "javascript:":
             continue
-        target = page.site.resolve(base, href)
-        if target.kind == "page" and target.fragment is None and target.url != page.url:
-            name = accessible_name(el).casefold()
-            if name and len(name) <= NAME_MAX:
-                links.setdefault(name, set()).add(target.url)
-    return {"url": page.url, "found": found, "links": links}
+        # its text (the whole accessible name is costly on a docs page's 500 links)
+        name = (norm(el.get("aria-label")) or norm(el.text_content())).casefold()
+        if name and len(name) <= NAME_MAX:
+            links.setdefault(name, set()).add(href)
+    return {"url": page.url, "base": base, "found": found, "links": links}
 
 
 def check_site(site, tables, conf):
-    """Each placeholder, unless the site's other pages link its very text to this page:
-    a template's "Report a Bug" that Sphinx writes as `href="#"` on the bug page itself."""
+    """Each placeholder, unless the site's other pages link its very text to this page
+    (local page, no fragment): a template's "Report a Bug" that Sphinx writes as
+    `href="#"` on the bug page itself."""
+    wanted = {name for t in tables.values() for _f, name in t["found"] if name}
     to: dict[str, set[str]] = {}
-    for table in tables.values():
-        for name, urls in table["links"].items():
-            to.setdefault(name, set()).update(urls)
-    for table in tables.values():
-        for f, name in table["found"]:
-            if name and table["url"] in to.get(name, ()):
+    for t in tables.values():
+        for name in wanted & t["links"].keys():
+            for href in t["links"][name]:
+                target = site.resolve(t["base"], href)
+                if target.kind == "page" and target.fragment is None and target.url != t["url"]:
+                    to.setdefault(name, set()).add(target.url)
+    for t in tables.values():
+        for f, name in t["found"]:
+            if name and t["url"] in to.get(name, ()):
                 continue
             yield f
