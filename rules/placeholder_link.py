@@ -10,12 +10,13 @@ A link to the page it is on is not a placeholder either: `href="#"` or `href=""`
 link that names or marks the current page leads where it says. That is a link with
 `aria-current` (the WAI breadcrumb pattern `<a href="" aria-current="page">`), a link
 whose text (or title attribute) is the page's h1 or title (Sphinx links the page's own
-title in its table of contents), and the current item of a breadcrumb or menu (an item marked by a class such
-as `current`, `active` or `nav-item-this`, or the last link of a breadcrumb). A
-`javascript:` link, or a `#` link that acts as a button (`role="button"`, an `onclick`),
-is always reported, with the advice to make it a button. And when the site's other pages
-link the same text to this page (a template's "Report a Bug", which Sphinx writes as
-`href="#"` on the bug page itself), the link is this page's own: not reported either.
+title in its table of contents), the current item of a breadcrumb or menu (marked by a
+class such as `current`, `active` or `nav-item-this`, or the last link of a breadcrumb),
+and a link whose text the site's other pages link to this page (a template's "Report a
+Bug", which Sphinx writes as `href="#"` on the bug page itself). A `javascript:` link,
+or a `#` link that acts as a button (`role="button"`, `onclick`, `aria-expanded`,
+`aria-controls`, Bootstrap's `data-toggle`), is always reported, with the advice to make
+it a button.
 
 Bad:
     <!doctype html><html lang="en"><title>News</title><main><h1>News</h1>
@@ -57,6 +58,9 @@ def is_to_top(name: str) -> bool:
     return bool(_TO_TOP.fullmatch(words))
 
 
+# attributes of a link that a script makes act as a button: opens a menu, toggles a panel
+_ACTS = ("onclick", "aria-expanded", "aria-haspopup", "aria-controls", "data-toggle",
+         "data-bs-toggle")
 NAME_MAX = 80          # longer link texts are never a menu item's
 
 # class names that mark the current item of a menu, breadcrumb or table of contents
@@ -126,7 +130,7 @@ def candidates(page):
         name = accessible_name(el)
         if href == "#" and is_to_top(name):     # HTML: "#" scrolls to the top
             continue
-        button = script or role(el) == "button" or el.get("onclick") is not None
+        button = script or role(el) == "button" or any(el.get(a) is not None for a in _ACTS)
         if not button and is_self_link(el, name, page):   # goes where it says: this page
             continue
         what = f'link "{shorten(name)}"' if name else "link with no text"
