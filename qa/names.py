@@ -193,3 +193,15 @@ def shorten(text: str, limit: int = 60) -> str:
     """`text` folded to one line and cut to `limit` characters, for quoting in messages."""
     text = norm(text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def is_out_of_reach(el) -> bool:
+    """Not met by a visitor of the page as a browser with scripts shows it: hidden in the
+    tree (see is_hidden_in_tree), inside `<noscript>` (HTML: not rendered when scripting
+    is on) or under an `inert` element (HTML: cannot be focused or found)."""
+    if is_hidden_in_tree(el):
+        return True
+    for a in el.iterancestors():
+        if _tag(a) == "noscript" or a.get("inert") is not None:
+            return True
+    return el.get("inert") is not None

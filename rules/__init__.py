@@ -29,8 +29,8 @@ from types import ModuleType
 
 _MODULES = (
     "broken_anchor", "broken_link", "placeholder_link",
-    "duplicate_heading", "empty_heading", "heading_order", "page_h1",
-    "missing_alt_text", "alt_text_quality", "reading_level",
+    "duplicate_heading", "repeated_heading", "empty_heading", "heading_order", "page_h1",
+    "missing_alt_text", "link_name", "alt_text_quality", "reading_level",
     "axe",
     "load_error", "encoding_error", "markup_error", "rule_error", "browser_error",
     "unused_suppression", "expired_ignore",

@@ -64,13 +64,20 @@ SHADOW_SEP = " >>> "         # target steps into a shadow root (the old shadow-p
 AXE_HTML_MAX = 300           # axe cuts a node's html to its start tag beyond this length
 
 
-# axe rules that test exactly what one of ours tests. When both flag the same element
-# (same page, line and column), the finding is reported once, under our rule (its source
-# position and the user's policy for it), noting that axe-core agreed.
-SAME_AS = {"image-alt": "missing-alt-text", "input-image-alt": "missing-alt-text",
-           "area-alt": "missing-alt-text", "svg-img-alt": "missing-alt-text",
-           "role-img-alt": "missing-alt-text", "empty-heading": "empty-heading",
-           "heading-order": "heading-order"}
+# axe rules that test exactly what one of ours tests (or, where a tuple, one of ours each
+# part of it: axe's link-name covers both a link with no text and a linked image with no
+# alt). When both flag the same element (same page, line and column), the finding is
+# reported once, under our rule (its source position and the user's policy for it),
+# noting that axe-core agreed. A page-level rule (PAGE_LEVEL) matches ours on the same
+# page with no line: axe places it at <html>, ours on the page as a whole.
+SAME_AS: dict[str, str | tuple[str, ...]] = {
+    "image-alt": "missing-alt-text", "input-image-alt": "missing-alt-text",
+    "area-alt": "missing-alt-text", "svg-img-alt": "missing-alt-text",
+    "role-img-alt": "missing-alt-text", "button-name": "missing-alt-text",
+    "link-name": ("link-name", "missing-alt-text"),
+    "empty-heading": "empty-heading", "heading-order": "heading-order",
+    "page-has-heading-one": "page-h1", "skip-link": "broken-anchor"}
+PAGE_LEVEL = frozenset(("page-has-heading-one",))
 
 
 def fold_duplicates(findings: list[Finding]) -> list[Finding]:
@@ -78,12 +85,19 @@ def fold_duplicates(findings: list[Finding]) -> list[Finding]:
     ours (`data["also_found_by"]`). "Needs review" results are never folded: they say
     something else (axe could not decide)."""
     ours = {(f.path, f.line, f.column, f.rule): i for i, f in enumerate(findings)
-            if f.line is not None and not f.rule.startswith("axe.")}
+            if (f.line is not None or f.selector is None) and not f.rule.startswith("axe.")}
     out, folded = list(findings), set()
     for i, f in enumerate(findings):
-        same = SAME_AS.get(f.rule.removeprefix("axe.")) if f.rule.startswith("axe.") else None
-        j = ours.get((f.path, f.line, f.column, same)) if same else None
-        if j is None or (f.data or {}).get("needs_review"):
+        if not f.rule.startswith("axe.") or (f.data or {}).get("needs_review"):
+            continue
+        axe_id = f.rule.removeprefix("axe.")
+        same = SAME_AS.get(axe_id, ())
+        where = (None, None) if axe_id in PAGE_LEVEL else (f.line, f.column)
+        if where[0] is None and axe_id not in PAGE_LEVEL:
+            continue                # placed on no line: nothing to match it with
+        j = next((ours[k] for r in ((same,) if isinstance(same, str) else same)
+                  if (k := (f.path, *where, r)) in ours), None)
+        if j is None:
             continue
         data = dict(out[j].data or {})
         data["also_found_by"] = [*data.get("also_found_by", []), f.rule]

@@ -6,7 +6,7 @@ is announced as "link" with nothing to say where it goes (WCAG 1.1.1 Non-text Co
 ACT rule 23a2a8). Checked: img (alt, aria-label, aria-labelledby or title), input
 type="image", area with href, any element with role="img" (or graphics-document,
 graphics-symbol, as on an svg), and a link or button whose content gives it no name,
-such as a single image with alt="". An img with alt="" or role="presentation"/"none"
+such as a single image with alt="" (a link with no image and no text is link-name's). An img with alt="" or role="presentation"/"none"
 is decorative and needs no text, unless it can take focus (ARIA: presentational roles
 conflict resolution). Hidden elements (hidden, aria-hidden="true", display: none,
 visibility: hidden) are not checked.
@@ -47,32 +47,51 @@ IMAGE_ROLES = ("img", "graphics-document", "graphics-symbol")
 LINK_ROLES = ("link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref")  # DPUB-ARIA
 
 
+def nameless_controls(page) -> list[tuple]:
+    """(element, "link" or "button", its images that assistive technology sees) for every
+    link and button on the page with no accessible name, in document order; worked out
+    once per page and shared with link-name."""
+    cache = page.__dict__.get("_qa_nameless_controls")
+    if cache is None:
+        cache = []
+        for el in CANDIDATES(page.tree):
+            kind = control(el)
+            if kind and not accessible_name(el) and not is_hidden_in_tree(el):
+                cache.append((el, kind, [
+                    i for i in el.iterdescendants()
+                    if isinstance(i.tag, str) and (is_image(i) or i.tag.lower() == "svg")
+                    and not is_hidden_in_tree(i)]))
+        page.__dict__["_qa_nameless_controls"] = cache
+    return cache
+
+
 def check(page, conf):
+    nameless = {el: images for el, _kind, images in nameless_controls(page)}
     done: set = set()   # images already reported through their link or button; holding the
-    for el in _CANDIDATES(page.tree):   # elements keeps lxml's proxies (and identity) alive
+    for el in CANDIDATES(page.tree):   # elements keeps lxml's proxies (and identity) alive
         if el in done:
             continue
-        kind = _control(el)
+        kind = control(el)
         if kind:
-            if accessible_name(el) or is_hidden_in_tree(el):     # cheapest test first
+            if el not in nameless:
                 continue
-            images = [i for i in el.iterdescendants()
-                      if isinstance(i.tag, str) and (_is_image(i) or i.tag.lower() == "svg")
-                      and not is_hidden_in_tree(i)]
+            images = nameless[el]
             done.update(images)
+            if kind == "link" and not images:
+                continue            # no image to describe: link-name's finding
             yield page.finding(el, _control_message(el, kind, images))
-        elif _is_image(el):
+        elif is_image(el):
             if is_decorative(el) or accessible_name(el) or is_hidden_in_tree(el):
                 continue
             yield page.finding(el, _image_message(el))
 
 
-# every element _control or _is_image can accept, in document order, in one XPath pass
-_CANDIDATES = etree.XPath("descendant-or-self::*[self::a or self::button or self::img or "
+# every element control or is_image can accept, in document order, in one XPath pass
+CANDIDATES = etree.XPath("descendant-or-self::*[self::a or self::button or self::img or "
                           "self::input or self::area or @role]")
 
 
-def _control(el) -> str | None:
+def control(el) -> str | None:
     """"link" or "button" when `el` is one (by tag or role), else None."""
     tag, r = el.tag.lower(), role(el)
     if r in ("presentation", "none") and not is_presentational(el):
@@ -88,7 +107,7 @@ def _control(el) -> str | None:
     return "button" if tag == "button" else None
 
 
-def _is_image(el) -> bool:
+def is_image(el) -> bool:
     tag = el.tag.lower()
     if tag == "img" or (tag == "input" and el.get("type", "").strip().lower() == "image"):
         return True

@@ -195,3 +195,50 @@ def test_axe_repeating_one_of_ours_on_the_same_element_is_folded_into_ours():
     ]
     out = axe.fold_duplicates([ours, *kept])
     assert out == [ours, *kept] and out[0].data is None     # (data takes no part in ==)
+
+
+def test_page_h1_link_names_and_button_names_are_folded_into_ours():
+    from qa.findings import Finding
+
+    def f(rule, line=5, column=1, path="a.html", selector="a"):
+        return Finding(rule, "error", path, line, column, rule, selector=selector)
+
+    no_h1 = f("page-h1", line=None, column=None, selector=None)
+    axe_h1 = f("axe.page-has-heading-one", line=2, column=1, selector="html")
+    empty_link = f("link-name", line=7)
+    image_link = f("missing-alt-text", line=9)
+    button = f("missing-alt-text", line=11)
+    out = axe.fold_duplicates([no_h1, axe_h1, empty_link, f("axe.link-name", line=7),
+                               image_link, f("axe.link-name", line=9),
+                               button, f("axe.button-name", line=11)])
+    assert [(g.rule, g.data["also_found_by"]) for g in out] == [
+        ("page-h1", ["axe.page-has-heading-one"]), ("link-name", ["axe.link-name"]),
+        ("missing-alt-text", ["axe.link-name"]), ("missing-alt-text", ["axe.button-name"])]
+    # an extra h1 (at its line) is not what page-has-heading-one says; another page's
+    # missing h1 is not this page's
+    extra = f("page-h1", line=20)
+    kept = [f("axe.page-has-heading-one", line=2, path="b.html", selector="html")]
+    assert axe.fold_duplicates([extra, *kept]) == [extra, *kept]
+    assert axe.fold_duplicates([axe_h1]) == [axe_h1]
+
+
+@pytest.mark.browser
+def test_one_finding_per_problem_in_a_real_browser_run(need_browser, tmp_path):
+    from helpers import check
+    from qa.config import from_dict
+    page = tmp_path / "wards.html"
+    page.write_text(
+        '<!doctype html>\n<html lang="en">\n<head><title>Wards</title></head>\n<body>\n'
+        "<main>\n<h2>Wards</h2>\n"
+        '<p><a href="news.html"></a></p>\n'
+        '<p><a href="map.html"><img src="map.png" alt=""></a></p>\n'
+        '<p><button type="button"><img src="menu.png" alt=""></button></p>\n'
+        "</main>\n</body>\n</html>\n", "utf-8")
+    cfg = from_dict({"browser": {"enabled": True, "timeout": 20}})
+    found = check(page, config=cfg).findings
+    got = {(f.rule, f.line): (f.data or {}).get("also_found_by") for f in found
+           if f.rule != "broken-link"}         # news.html, map.png...: not written
+    assert got == {("page-h1", None): ["axe.page-has-heading-one"],
+                   ("link-name", 7): ["axe.link-name"],
+                   ("missing-alt-text", 8): ["axe.link-name"],
+                   ("missing-alt-text", 9): ["axe.button-name"]}, got

@@ -8,7 +8,7 @@ from helpers import check
 from qa import names, sources
 from qa.config import ConfigError, from_dict
 from rules import (alt_text_quality, duplicate_heading, empty_heading, heading_order,
-                   missing_alt_text, page_h1)
+                   link_name, missing_alt_text, page_h1, repeated_heading)
 
 PAGE = ('<!doctype html><html lang="en"><head><title>T</title></head><body><main>\n'
         "{}\n</main></body></html>")
@@ -40,6 +40,80 @@ def test_headings_are_compared_by_what_screen_readers_read(write_page):
             "<h2>Phone</h2>\n<h2 hidden>Contact us</h2>\n<p>Contact us</p>\n<h2></h2><h2></h2>")
     assert messages(duplicate_heading, write_page, body) == [
         (3, 'duplicate heading "Contact us" (first at line 2)')]
+
+
+def test_headings_in_different_sections_are_not_duplicates(write_page):
+    # scope: the same parent heading (or the heading's own parents), as in an outline
+    body = ("<h2>Heart clinic</h2>\n<h3>Opening hours</h3>\n<h2>Eye clinic</h2>\n"
+            "<h3>Opening hours</h3>\n<h4>Opening hours</h4>\n<h3>Opening hours</h3>")
+    assert messages(duplicate_heading, write_page, body) == [
+        (6, 'duplicate heading "Opening hours" (first at line 5)'),
+        (7, 'duplicate heading "Opening hours" (first at line 5)')]
+
+
+def test_headings_a_visitor_cannot_reach_are_left_out(write_page):
+    body = ("<h2>News</h2>\n<noscript><h2>News</h2></noscript>\n<div inert><h2>News</h2></div>\n"
+            '<div style="visibility: hidden"><h2>News</h2></div>\n<template><h2>News</h2></template>')
+    assert messages(duplicate_heading, write_page, body) == []
+
+
+NAV = ('<nav class="{}"><h2>Menu</h2><ul><li><a href="a.html">Appointments</a></li>'
+       '<li><a href="b.html">Our history</a></li></ul></nav>')
+
+
+def test_a_copied_block_is_a_warning_of_its_own_rule(write_page):
+    body = NAV.format("wide") + "\n" + '<div class="narrow">' + NAV.format("small") + "</div>"
+    assert messages(duplicate_heading, write_page, body) == []
+    assert messages(repeated_heading, write_page, body) == [
+        (3, 'heading "Menu" is repeated in a copy of the block at line 2 (first at line 2)')]
+
+
+def test_a_block_that_differs_is_no_copy(write_page):
+    other = NAV.format("x").replace("b.html", "c.html")
+    body = NAV.format("wide") + "\n" + other
+    assert messages(duplicate_heading, write_page, body) == [
+        (3, 'duplicate heading "Menu" (first at line 2)')]
+    assert messages(repeated_heading, write_page, body) == []
+
+
+def test_box_labels_are_grouped_per_section(write_page):
+    box = '<div class="{}"><h3 class="title">{}</h3><p>{}</p></div>'
+    body = "\n".join(["<h2>Backups</h2>", box.format("note", "Note", 1), box.format("tip", "Tip", 2),
+                      box.format("note", "Note", 3), box.format("note", "Note", 4),
+                      "<h2>Restore</h2>", box.format("note", "Note", 5)])
+    assert messages(duplicate_heading, write_page, body) == []
+    assert messages(repeated_heading, write_page, body) == [
+        (5, 'box label "Note" is used as the heading of 3 boxes in one section (lines 3, 5, 6)')]
+
+
+def test_a_heading_in_a_box_that_says_more_is_compared_as_usual(write_page):
+    body = ('<div class="note"><h2>How to book an appointment with us</h2></div>\n'
+            '<div class="note"><h2>How to book an appointment with us</h2></div>\n'
+            '<div class="plain"><h2>Note</h2><p>a</p></div>\n<div><h2>Note</h2><p>b</p></div>')
+    assert messages(duplicate_heading, write_page, body) == [
+        (3, 'duplicate heading "How to book an appointment with us" (first at line 2)'),
+        (5, 'duplicate heading "Note" (first at line 4)')]
+
+
+# -- link-name ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, message", [
+    ('<a href="cv.pdf" role="none"> </a>', 'link to "cv.pdf" has no text'),
+    ('<a href=""></a>', "link with an empty href has no text"),
+    ('<a href="x.html"><i class="icon" aria-hidden="true">→</i></a>',
+     'link to "x.html" has no text screen readers can read: "→" is hidden from them'),
+    ('<div role="link" tabindex="0"></div>', "link has no text"),
+])
+def test_link_name_messages(write_page, body, message):
+    assert [m for _, m in messages(link_name, write_page, body)] == [message]
+    assert messages(missing_alt_text, write_page, body) == []
+
+
+def test_an_image_link_is_missing_alt_texts_not_link_names(write_page):
+    body = '<a href="a.html"><img src="a.png" alt=""></a>'
+    assert messages(link_name, write_page, body) == []
+    assert [m for _, m in messages(missing_alt_text, write_page, body)] == [
+        'link to "a.html" has no text: its only image has alt=""']
 
 
 # -- empty-heading -----------------------------------------------------------------------
@@ -146,7 +220,6 @@ def test_every_image_is_reported_on_a_long_page(write_page):
     ('<button><svg viewBox="0 0 1 1"></svg></button>', "button has no text: its only image has no title"),
     ('<a href="#" role="button"><img src="x.png" role="presentation"></a>',
      'button has no text: its only image is marked as decorative (role="presentation")'),
-    ('<a href="cv.pdf" role="none"> </a>', 'link to "cv.pdf" has no text'),
     ('<img src="x.png" alt="" tabindex="0">',
      'image "x.png" has alt="" but takes focus or has ARIA attributes, so it is not decorative'),
     ('<map name="m"><area href="ae.html" alt=""></map>',
@@ -268,3 +341,14 @@ def test_hidden_in_tree(html, hidden):
     target = next(e for e in lxml.html.document_fromstring(
         f"<html><body>{html}</body></html>").iter("img"))
     assert names.is_hidden_in_tree(target) is hidden
+
+
+@pytest.mark.parametrize("html, out", [
+    ("<noscript><p><img id='t'></p></noscript>", True), ('<div inert><img id="t"></div>', True),
+    ('<img id="t" inert>', True), ('<div hidden><img id="t"></div>', True),
+    ('<div><img id="t"></div>', False), ('<div inert="" hidden=""></div><p><img id="t"></p>', False),
+])
+def test_out_of_reach(html, out):
+    target = next(e for e in lxml.html.document_fromstring(
+        f"<html><body>{html}</body></html>").iter("img"))
+    assert names.is_out_of_reach(target) is out

@@ -263,6 +263,78 @@ def test_real_links_and_anchors_without_href_are_not_placeholders(write_page, tm
     assert messages(placeholder_link, tmp_path) == []
 
 
+
+SPHINX = ("<!doctype html><html lang=\"en\"><title>os — Miscellaneous operating system interfaces"
+          " — Python 3.11.2 documentation</title><body>\n"
+          '<li><a class="reference internal" href="#"><code class="xref py py-mod"><span class="pre">'
+          "os</span></code> — Miscellaneous operating system interfaces</a></li>\n"
+          '<li class="nav-item nav-item-this"><a href=""><code>os</code> — Miscellaneous '
+          "operating system interfaces</a></li>\n"
+          '<a href="#" title="Python Module Index">modules</a>\n'
+          '<section><h1><code>os</code> — Miscellaneous operating system interfaces'
+          '<a class="headerlink" href="#module-os" title="Permalink">¶</a></h1>\n'
+          "{}\n</section></body></html>")
+
+
+def test_sphinx_self_links_are_not_placeholders(write_page, tmp_path):
+    # the table of contents and the breadcrumb link the page's own title with "#" and "";
+    # py-modindex.html links itself as "modules" titled with its own name
+    write_page("index.html", SPHINX.format("").replace('title="Python Module Index"', 'title="os"'))
+    assert messages(placeholder_link, tmp_path) == []
+
+
+@pytest.mark.parametrize("html", [
+    '<nav aria-label="Breadcrumb"><a href="/">Home</a> <a href="" aria-current="page">Backups</a></nav>',
+    '<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="#">Backups</a></li></ol>',
+    '<ul><li class="current"><a href="#">Backups</a></li></ul>',
+    '<ul><li><a class="nav-link active" href="#">Backups</a></li></ul>',
+    '<a href="#" aria-current="step">Step 2</a>',
+    '<a href="">T</a>',                                     # the page's h1 and title
+])
+def test_links_that_mark_the_current_page_are_fine(write_page, tmp_path, html):
+    write_page("index.html", PAGE.format(html))
+    assert messages(placeholder_link, tmp_path) == []
+
+
+def test_a_navigation_of_placeholders_is_still_reported(write_page, tmp_path):
+    write_page("index.html", PAGE.format(
+        '<nav><ul><li><a href="#">Make an appointment</a></li><li><a href="#">Our history</a>'
+        '</li>\n<li><a href="#" aria-current="false">Careers</a></li></ul></nav>\n'
+        '<ol class="breadcrumb"><li><a href="#">Home</a></li><li><a href="x.html">Wards</a></li></ol>'))
+    assert messages(placeholder_link, tmp_path) == [
+        'link "Make an appointment" goes nowhere (href="#")',
+        'link "Our history" goes nowhere (href="#")',
+        'link "Careers" goes nowhere (href="#")',
+        'link "Home" goes nowhere (href="#")']
+
+
+def test_script_links_and_hash_buttons_keep_the_button_advice_even_on_the_current_page(
+        write_page, tmp_path):
+    write_page("index.html", PAGE.format(
+        '<a href="javascript:void(0)" aria-current="page">T</a>\n'
+        '<li class="active"><a href="#" onclick="toggle()">T</a></li>\n'
+        '<a href="#" role="button" aria-current="page">T</a>'))
+    assert messages(placeholder_link, tmp_path) == [
+        'link "T" goes nowhere (href="javascript:void(0)"), use a <button>',
+        'link "T" goes nowhere (href="#"), use a <button>',
+        'link "T" goes nowhere (href="#"), use a <button>']
+
+
+def test_a_link_the_sites_other_pages_give_this_page_is_a_self_link(write_page, tmp_path):
+    # Sphinx's sidebar links "Report a Bug" to bugs.html on every page, and writes it as
+    # href="#" on bugs.html itself
+    menu = '<ul><li><a href="{}">Report a Bug</a></li><li><a href="#">Make an appointment</a></li></ul>'
+    write_page("index.html", PAGE.format(menu.format("docs/bugs.html")))
+    write_page("docs/bugs.html", PAGE.format(menu.format("#") + '\n<a href="#">Index</a>'))
+    report = check(tmp_path, config=Config.default())
+    got = [(Path(f.path).name, f.message) for f in report.findings if f.rule == "placeholder-link"]
+    assert got == [("bugs.html", 'link "Make an appointment" goes nowhere (href="#")'),
+                   ("bugs.html", 'link "Index" goes nowhere (href="#")'),
+                   ("index.html", 'link "Make an appointment" goes nowhere (href="#")')]
+    # the page alone: nothing says "Report a Bug" means this page
+    alone = check(tmp_path / "docs" / "bugs.html", config=Config.default())
+    assert len([f for f in alone.findings if f.rule == "placeholder-link"]) == 3
+
 # -- broken-anchor ---------------------------------------------------------------------------
 
 def test_same_page_fragments(write_page, tmp_path):
