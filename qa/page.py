@@ -354,10 +354,28 @@ def _text_start(el, limit: int = 60) -> str:
 
 
 def descriptor_of_html(html: str) -> str | None:
-    """The descriptor of the first element in an HTML snippet (axe's `node.html`)."""
+    """The descriptor of the first element in an HTML snippet (axe's `node.html`, which may
+    be any element, `<html>` or `<body>` included, and is often cut short)."""
+    from html.parser import HTMLParser
+
+    class First(HTMLParser):
+        tag: str | None = None
+        attrs: dict = {}
+        text = ""
+
+        def handle_starttag(self, tag, attrs):
+            if self.tag is None:
+                self.tag, self.attrs = tag, {k: v or "" for k, v in attrs}
+
+        def handle_data(self, data):
+            if self.tag is not None and len(self.text) < 120:
+                self.text += data
+    p = First(convert_charrefs=True)
     try:
-        frag = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError, TypeError):
+        p.feed(html)
+        p.close()
+    except Exception:       # noqa: BLE001 - not markup at all: no descriptor
         return None
-    el = next((e for e in frag if isinstance(e.tag, str)), None)
-    return descriptor(el.tag, el.attrib, _text_start(el)) if el is not None else None
+    if p.tag is None:
+        return None
+    return descriptor(p.tag, p.attrs, " ".join(p.text.split())[:60])
