@@ -242,14 +242,15 @@ def _check_axe_names(cfg: Config) -> None:
     nothing, silently. (With another axe build, `axe-script`, the browser run checks.)"""
     if cfg.browser.get("axe-script"):
         return
-    named = [(f"rules.{r}", r[4:]) for r in cfg.rules if r.startswith("axe.")]
-    named += [(f"overrides[{i}].rules.{r}", r[4:]) for i, (_, t) in enumerate(cfg.overrides)
+    named = [(f'rules."{r}"', r[4:]) for r in cfg.rules if r.startswith("axe.")]
+    named += [(f'overrides[{i}].rules."{r}"', r[4:]) for i, (_, t) in enumerate(cfg.overrides)
               for r in t if r.startswith("axe.")]
-    named += [(f"browser.rules.{r}", r) for r in cfg.browser.get("rules") or {}]
+    named += [(f'browser.rules."{r}"', r) for r in cfg.browser.get("rules") or {}]
     known = bundled_axe_rules() if named else frozenset()
     for key, rid in named:
         if known and rid not in known:
-            raise ConfigError(key, f'unknown axe rule "{rid}" (not in the bundled axe-core)')
+            raise ConfigError(key, f'unknown axe rule "{rid}" in {key} (not in the bundled '
+                              "axe-core; see `qa rules`)")
 
 
 @functools.cache

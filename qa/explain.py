@@ -52,7 +52,7 @@ def _ours(rid: str, mod: ModuleType) -> str:
     for title, text in (("Why it matters", getattr(mod, "WHY", "")),
                         ("How to fix it", getattr(mod, "FIX", ""))):
         if text:
-            out += ["", f"{title}:", textwrap.fill(text, 88, initial_indent="    ",
+            out += ["", f"{title}:", textwrap.fill(text, 88, break_on_hyphens=False, initial_indent="    ",
                                                    subsequent_indent="    ")]
     out += ["", "Options:"]
     if mod.CONF:
