@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -214,7 +215,7 @@ def run(paths: list[str], config: Config | None = None,
     kept += [f for fs in own.values() for f in fs]        # not about one page
     kept = _apply_ignores(kept, config, site, partial=only is not None)
     kept.sort(key=Finding.sort_key)
-    kept = number_occurrences(kept)
+    kept = template_causes(number_occurrences(kept))
     return Report(tool={"name": "qa", "version": __version__},
                   pages=[r.info for r in results], findings=kept, fail_on=config.fail_on,
                   rules=_rule_docs(kept), meta=meta)
@@ -277,6 +278,29 @@ def _apply_ignores(findings: list[Finding], config: Config, site,
     return kept
 
 
+TEMPLATE_MIN_PAGES = 3
+_UP_DIRS = re.compile(r"(?<=[=\[])(?:\.\.?/)+")
+
+
+def template_causes(findings: list[Finding]) -> list[Finding]:
+    """A finding no rule gave a cause gets one when the same element, with the same
+    problem, is on TEMPLATE_MIN_PAGES pages or more: the site's template (530 pages' logo
+    with alt "Logo" is one thing to fix). Paths written from different depths
+    (`../_static/py.svg`, `_static/py.svg`) are one element."""
+    def key(f: Finding):
+        if f.cause or not f.element or f.rule == "reading-level":
+            return None
+        return (f.rule, f.severity, _UP_DIRS.sub("", f.element), _NUMBERS.sub("#", f.message))
+    pages: dict[tuple, set[str]] = {}
+    for f in findings:
+        k = key(f)
+        if k:
+            pages.setdefault(k, set()).add(f.page or f.path)
+    shared = {k for k, ps in pages.items() if len(ps) >= TEMPLATE_MIN_PAGES}
+    return [dataclasses.replace(f, cause=f"the same element on many pages: {k[2]}")
+            if (k := key(f)) in shared else f for f in findings]
+
+
 def number_occurrences(findings: list[Finding]) -> list[Finding]:
     """Findings alike in rule, page and subject (two links to one missing file) are told
     apart by their order on the page: 0, 1, 2... An edit that adds one more adds one
@@ -319,6 +343,7 @@ def _crash(rid: str, e: Exception) -> str:
             f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
 
 
+_NUMBERS = re.compile(r"\d+")
 AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
 
 

@@ -147,3 +147,17 @@ def test_a_misspelt_axe_rule_in_config_is_exit_2_even_without_the_browser(tmp_pa
     (tmp_path / "qa.toml").write_text('[rules]\n"axe.color-contrast" = "error"\n'
                                       '[browser]\nrules = { "region" = false }\n')
     assert qa("check", "p.html", cwd=tmp_path).returncode == 0
+
+
+def test_the_same_template_element_on_many_pages_is_one_cause(tmp_path):
+    for i, d in enumerate(["", "a/", "a/b/"] * 2):
+        up = "../" * d.count("/")
+        (tmp_path / d).mkdir(parents=True, exist_ok=True)
+        (tmp_path / d / f"p{i}.html").write_text(page(f"P{i}", body=(
+            f'<img src="{up}_static/logo.svg" alt="Logo"> <img src="{up}photo{i}.png" alt="image">')))
+        (tmp_path / d / f"photo{i}.png").write_bytes(b"\x89PNG")
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "logo.svg").write_text("<svg/>")
+    report = check(tmp_path)
+    causes = {c["cause"]: (c["findings"], c["pages"]) for c in report.causes()}
+    assert causes == {"the same element on many pages: img[src=_static/logo.svg][alt=Logo]": (6, 6)}
