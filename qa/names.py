@@ -3,7 +3,10 @@ of W3C accname 1.2 and HTML-AAM: aria-labelledby, aria-label, native alternative
 content, title; presentational roles conflict resolution; heading levels)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -125,6 +128,16 @@ def heading_level(el) -> int | None:
 
 def _by_id(el, ident: str):
     root = el.getroottree().getroot()
+    if _NAMES is not None:       # on a page being checked: one pass over its ids
+        ids = _NAMES.get(("ids", root))
+        if ids is None:
+            ids = {}
+            for e in root.iter():
+                i = e.get("id") if isinstance(e.tag, str) else None
+                if i is not None:
+                    ids.setdefault(i, e)
+            _NAMES[("ids", root)] = ids
+        return ids.get(ident)
     try:
         found = root.xpath("//*[@id=$i]", i=ident)
     except ValueError:      # a control character: libxml2 takes no such string, so look
@@ -132,8 +145,33 @@ def _by_id(el, ident: str):
     return found[0] if found else None
 
 
+# accessible names already worked out, for the page being checked (see `memo`): three
+# rules ask for the names of the same links
+_NAMES: dict[Any, str] | None = None
+
+
+@contextmanager
+def memo():
+    """Remember accessible names inside this block (one page: the tree must not change)."""
+    global _NAMES
+    outer, _NAMES = _NAMES, {}
+    try:
+        yield
+    finally:
+        _NAMES = outer
+
+
 def accessible_name(el, _seen: frozenset = frozenset(), *, _labelledby: bool = False) -> str:
     """The element's accessible name, as far as markup alone can decide it."""
+    if not _seen and not _labelledby and _NAMES is not None:
+        name = _NAMES.get(el)
+        if name is None:
+            name = _NAMES[el] = _accessible_name(el)
+        return name
+    return _accessible_name(el, _seen, _labelledby=_labelledby)
+
+
+def _accessible_name(el, _seen: frozenset = frozenset(), *, _labelledby: bool = False) -> str:
     if id(el) in _seen:
         return ""
     seen = _seen | {id(el)}

@@ -13,13 +13,12 @@ import signal
 import threading
 import time
 import traceback
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import rules
-from qa import __version__, sources, suppress
+from qa import __version__, names, sources, suppress
 from qa.config import PREFIXES, Config
 from qa.findings import SEVERITY_RANK, Finding, PageInfo, Report
 from qa.page import descriptor_of_html as page_descriptor_of_html
@@ -62,24 +61,31 @@ class PageTimeout(BaseException):
     swallows it, so the page stops at once)."""
 
 
-@contextmanager
-def _budget(seconds: float):
-    """Raise PageTimeout in this block after `seconds` (SIGALRM: where the block runs in
-    a main thread, as it does in this process and in each --jobs worker)."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    def expire(signum, frame):
-        raise PageTimeout()
-    previous = signal.signal(signal.SIGALRM, expire)
-    # and again every 0.1 s until it lands: an exception raised inside a gc or weakref
-    # callback is printed and dropped by Python, not raised where the page is
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+class _Budget:
+    """Raise PageTimeout in the main thread after `seconds` (SIGALRM; --jobs workers run
+    pages in their main thread too), and again every 0.1 s until the page's code has
+    caught it: Python prints and drops an exception raised inside a gc or weakref
+    callback. Once `caught` (or `end()`), the alarm raises nothing more, wherever it
+    lands."""
+
+    def __init__(self, seconds: float):
+        self.on = hasattr(signal, "setitimer") and \
+            threading.current_thread() is threading.main_thread()
+        self.caught = False
+        if self.on:
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+
+    def _expire(self, signum, frame):
+        if not self.caught:
+            raise PageTimeout()
+
+    def end(self) -> None:
+        self.caught = True
+        if self.on:
+            self.on = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
 
 
 def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageResult:
@@ -95,8 +101,9 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
     def error(message: str, line: int | None = None) -> None:
         f = Finding("", "", src.path, line, None, message)
         found.extend(s for s in [stamp(f, "rule-error", config, src.url)] if s)
+    budget = _Budget(config.page_timeout)
     try:
-        with _budget(config.page_timeout):
+        with names.memo():
             page = sources.load(src, site, config.max_page_size)
             if page.source:
                 current = "parsing"
@@ -122,10 +129,14 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
                 except RecursionError:
                     sups = []
     except PageTimeout:
+        budget.end()
         error(f"checking the page took longer than its {config.page_timeout:g} s budget "
               f"(page-timeout), stopped in {current}; the rest of the page was not checked")
     except Exception as e:  # noqa: BLE001 - a bug outside the rules costs this page only
+        budget.end()
         error(_crash(current, e))
+    finally:
+        budget.end()
     if page is None:
         page = sources.Page(src.path, src.url, "", site=site)
     for p in page.problems:
