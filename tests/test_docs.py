@@ -44,3 +44,22 @@ def test_docstring_examples(rid, write_page):
         f"{rid}: the Bad example yields no finding"
     found = [f.message for f in check(write_page("good.html", good)).findings if f.rule == rid]
     assert found == [], f"{rid}: the Good example yields {found}"
+
+
+def test_the_readme_rule_table_matches_the_registry():
+    """Every rule is in the README's table, with its default severity (engine rules, whose
+    severity is their own, in the last row); nothing there that is not a rule."""
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme.split("## Rules", 1)[1].split("\n## ", 1)[0]
+    rows = [r.split("|")[1:3] for r in table.splitlines() if r.startswith("| `")]
+    listed: dict[str, str] = {}
+    for ids, sev in rows:
+        for rid in re.findall(r"`([^`]+)`", ids):
+            listed[rid.rstrip(".*") if rid.endswith(".*") else rid] = sev.strip()
+    for rid, mod in rules.RULES.items():
+        assert rid in listed, f"{rid} is not in the README's rule table"
+        if mod.SCOPE in ("page", "site"):
+            assert listed[rid] == mod.SEVERITY, (rid, listed[rid], mod.SEVERITY)
+    assert set(listed) <= set(rules.RULES), set(listed) - set(rules.RULES)
