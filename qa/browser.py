@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -41,11 +43,27 @@ CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-de
                 "--window-size=1280,1024")
 RESULT_TYPES = ["violations", "incomplete"]   # passes/inapplicable: not reported, not shipped
 FRAME_DEPTH = 4
+# axe goes into at most this many frames of a page, over all depths: a page of 600 ad or
+# map iframes would otherwise cost minutes; the report notes the frames left unchecked
+FRAME_LIMIT = 50
+SPARE = 0.25        # of the page's time, kept for putting the frames' results together
+WORLD = "qa-axe"    # the isolated world axe runs in (DevTools protocol)
+RULE_ID = re.compile(r"[a-z0-9-]+")          # axe-core's rule ids
+TAG = re.compile(r"[A-Za-z0-9._-]+")         # its tags: wcag2a, cat.color, EN-301-549
+IMPACTS = (None, "minor", "moderate", "serious", "critical")
 
 
 class BrowserUnavailable(Exception):
     """The browser run cannot start: no browser or driver, a session that will not open,
     or an axe script or axe options it cannot use. The CLI exits 2 with this message."""
+
+
+class _OutOfTime(Exception):
+    """The page's deadline passed before the next driver command."""
+
+
+class _ScriptError(Exception):
+    """A script evaluated in an isolated world threw; the message is its first line."""
 
 
 class PageFailed(Exception):
@@ -169,6 +187,8 @@ class Session:
         self.profile: str | None = None
         self.service: Service | None = None
         self.driver = None
+        self._config = None          # the driver's HTTP client settings (its time limit)
+        self.isolated = False        # axe runs in isolated worlds (DevTools protocol)
         # a run being stopped (Ctrl-C) may close a session while its worker closes it too:
         # one at a time, or the second removes the profile under a browser still dying
         self._closing = threading.Lock()
@@ -204,6 +224,7 @@ class Session:
             self.driver = webdriver.Remote(command_executor=url, options=options,
                                            client_config=config)
             config.timeout = opts.timeout + 5
+            self._config = config
         except BrowserUnavailable:
             self.close()
             raise
@@ -215,8 +236,22 @@ class Session:
                                      f"the browser and driver {where}") from None
         self.driver.set_page_load_timeout(opts.timeout)
         self.driver.set_script_timeout(opts.timeout)
+        self.isolated = self._has_cdp()
         caps = self.driver.capabilities
         self.browser = f"{caps.get('browserName', 'chrome')} {caps.get('browserVersion', '')}".strip()
+
+    def _has_cdp(self) -> bool:
+        """Does the driver pass DevTools protocol commands on? chromedriver does (its
+        goog/cdp/execute endpoint, which webdriver.Remote does not know by name); a Grid
+        may not, and then axe runs in the page's own world, as it did before."""
+        from selenium.common.exceptions import WebDriverException
+        self.driver.command_executor.add_command(
+            "executeCdpCommand", "POST", "/session/$sessionId/goog/cdp/execute")
+        try:
+            self.driver.execute("executeCdpCommand", {"cmd": "Browser.getVersion", "params": {}})
+        except WebDriverException:
+            return False
+        return True
 
     def close(self, wedged: bool = False) -> None:
         """End the session. A wedged local session is killed outright: asking its driver
@@ -258,31 +293,54 @@ class Session:
                 self.profile = None
 
     def check(self, url: str, fragments: set[str], options: dict) -> tuple[dict, set[str]]:
-        """Load `url`, run axe; return axe's results and which `fragments` the DOM has."""
-        from selenium.common.exceptions import TimeoutException, WebDriverException
+        """Load `url`, run axe; return axe's results and which `fragments` the DOM has.
+
+        One deadline (the browser timeout) covers the load, putting axe into the frames
+        and axe's run: every driver command after the load gets only what is left of it."""
+        from selenium.common.exceptions import TimeoutException, UnexpectedAlertPresentException
+        from selenium.common.exceptions import WebDriverException
         d = self.driver
+        deadline = time.monotonic() + self.opts.timeout
         step = "load"
         try:
+            self._until(deadline, extra=5)    # the page load limit is the driver's own
             _past_dialogs(lambda: d.get(url))
-            step = "inject"
-            _past_dialogs(lambda: self._inject(0))
-            step = "axe"
-            out = _past_dialogs(lambda: d.execute_async_script(_RUN_AXE, options))
+            if self.isolated:
+                step = "axe"
+                out = self._run_isolated(options, sorted(fragments), deadline)
+            else:
+                step = "inject"
+                frames = self._inject(deadline)
+                step = "axe"
+                self._until(deadline)
+                out = _past_dialogs(lambda: d.execute_async_script(_RUN_AXE, options, sorted(fragments)))
+                if isinstance(out, dict):
+                    out["frames"] = frames
+            if not isinstance(out, dict):
+                raise PageFailed("axe-core gave results of the wrong shape (not an object)",
+                                 retry=False, restart=False)
             if out.get("error"):
-                raise PageFailed(f'axe-core failed: "{out["error"]}"', retry=False, restart=False)
+                raise PageFailed(f'axe-core failed: "{_printable(out["error"])}"', retry=False,
+                                 restart=False)
+            problem = shape_problem(out)
+            if problem:
+                raise PageFailed(f"axe-core gave results of the wrong shape ({problem})",
+                                 retry=False, restart=False)
             if (out.get("status") or 0) >= 400:      # the loopback server's 404: not the page
                 raise PageFailed(f"the browser could not load the page (HTTP {out['status']} "
                                  "from the local server)", retry=False, restart=False)
             went = str(out.get("url") or url)
             if unquote(went.split("#")[0]) != unquote(url.split("#")[0]):   # axe checked another page
-                raise PageFailed(f'the page sent the browser on to "{went}" before it could '
-                                 "be checked", retry=False, restart=False)
-            found = set(d.execute_script(_FIND_IDS, sorted(fragments))) if fragments else set()
-            return out, found
+                raise PageFailed(f'the page sent the browser on to "{_printable(went)}" before '
+                                 "it could be checked", retry=False, restart=False)
+            return out, set(out.get("found") or ()) & fragments
         except PageFailed:
             raise
+        except UnexpectedAlertPresentException:
+            # _past_dialogs gave up: the page opens a dialog again each time one is dismissed
+            raise PageFailed("the page kept opening dialogs", retry=False) from None
         except Exception as e:
-            if isinstance(e, TimeoutException) or _is_timeout(e):
+            if isinstance(e, (TimeoutException, _OutOfTime)) or _is_timeout(e):
                 # a script that never yields: chromedriver's limit, or ours if it wedged too
                 t = f"{self.opts.timeout:g} s"
                 raise PageFailed({
@@ -297,62 +355,202 @@ class Session:
             # the driver or browser died (or was killed): not the page's fault, try again
             raise PageFailed(f'the browser session died ("{msg}")', retry=True) from None
 
-    def _inject(self, depth: int) -> None:
-        """axe in the page and in every frame (axe-core asks frames to check themselves)."""
+    # -- the deadline --------------------------------------------------------------------
+    def _until(self, deadline: float, extra: float = 1.0) -> float:
+        """Give the next driver command only what is left before `deadline` (plus `extra`
+        for the driver's own answer); raise _OutOfTime when nothing is left."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _OutOfTime()
+        if self._config is not None:
+            self._config.timeout = left + extra
+        return left
+
+    # -- axe where the page's scripts cannot reach it (DevTools protocol) ---------------
+    def _cdp(self, cmd: str, deadline: float, **params) -> dict:
+        self._until(deadline)
+        return _past_dialogs(lambda: self.driver.execute(
+            "executeCdpCommand", {"cmd": cmd, "params": params})["value"])
+
+    def _evaluate(self, context: int, expression: str, deadline: float, by_value: bool = True) -> Any:
+        """Evaluate in one execution context (an isolated world); JavaScript exceptions
+        are raised as _ScriptError, with axe's message."""
+        r = self._cdp("Runtime.evaluate", deadline, expression=expression, contextId=context,
+                      awaitPromise=True, returnByValue=by_value, objectGroup="qa")
+        if r.get("exceptionDetails"):
+            ex = r["exceptionDetails"]
+            raise _ScriptError(str((ex.get("exception") or {}).get("description")
+                                   or ex.get("text") or "a script error").splitlines()[0])
+        return r["result"].get("value") if by_value else r["result"]
+
+    def _world(self, frame_id: str, deadline: float) -> int:
+        """The isolated world "qa-axe" of a frame (the same one on each call): it shares
+        the page's DOM, not its JavaScript, so no script of the page can replace axe,
+        the built-ins it uses, or its results."""
+        return self._cdp("Page.createIsolatedWorld", deadline, frameId=frame_id,
+                         worldName=WORLD)["executionContextId"]
+
+    def _run_isolated(self, options: dict, fragments: list[str], deadline: float) -> dict:
+        """axe.runPartial in each frame's isolated world, depth first (axe-core's order),
+        then axe.finishRun in the page's: axe's own way to check frames without asking
+        them by postMessage, which the page could answer. At most FRAME_LIMIT frames, and
+        none started once SPARE of the time is all that is left (for finishRun)."""
+        from selenium.common.exceptions import WebDriverException
+        top = self._cdp("Page.getFrameTree", deadline)["frameTree"]["frame"]["id"]
+        soft = deadline - SPARE * self.opts.timeout
+        opts_js = json.dumps(options)
+        count = {"known": 0, "checked": 0}
+
+        def visit(context: int, frame_context: Any, depth: int) -> list[str]:
+            out = self._evaluate(context, self.axe_source + "\n;" + _PARTIAL % (
+                json.dumps(frame_context), opts_js), deadline)
+            if not isinstance(out, dict) or not isinstance(out.get("partial"), str) \
+                    or not isinstance(out.get("frames"), list):
+                raise _ScriptError(str(out.get("error") if isinstance(out, dict) else out))
+            partials = [out["partial"]]
+            for f in out["frames"]:
+                count["known"] += 1
+                child = None
+                if depth < FRAME_DEPTH and count["checked"] < FRAME_LIMIT and time.monotonic() < soft:
+                    try:
+                        child = self._frame_world(context, f, deadline)
+                    except (_ScriptError, WebDriverException) as e:
+                        if _is_timeout(e):
+                            raise
+                        child = None         # gone, or in another process (another site)
+                if child is None:
+                    partials.append("null")  # finishRun counts it as not checked
+                    continue
+                count["checked"] += 1
+                try:
+                    partials += visit(child, f.get("context"), depth + 1)
+                except _ScriptError:
+                    count["checked"] -= 1
+                    partials.append("null")
+            return partials
+        try:
+            world = self._world(top, deadline)
+            partials = visit(world, None, 0)
+            out = self._evaluate(world, _FINISH % ("[" + ",".join(partials) + "]", opts_js,
+                                                   json.dumps(fragments)), deadline)
+        except _ScriptError as e:
+            return {"error": str(e)}
+        if isinstance(out, dict):
+            out["frames"] = (count["checked"], count["known"])
+        return out
+
+    def _frame_world(self, context: int, frame: Any, deadline: float) -> int | None:
+        """The isolated world of the frame that axe's frame selector names, or None."""
+        sel = frame.get("selector") if isinstance(frame, dict) else None
+        if not isinstance(sel, (str, list)):
+            return None
+        el = self._evaluate(context, f"axe.utils.shadowSelect({json.dumps(sel)})", deadline,
+                            by_value=False)
+        if not el.get("objectId"):
+            return None
+        node = self._cdp("DOM.describeNode", deadline, objectId=el["objectId"])["node"]
+        return self._world(node["frameId"], deadline) if node.get("frameId") else None
+
+    # -- axe in the page's own world (a Grid that does not pass the DevTools protocol on) -
+    def _inject(self, deadline: float) -> tuple[int, int]:
+        """axe in the page and in its frames (axe-core asks frames to check themselves),
+        at most FRAME_LIMIT frames; (frames injected, frames seen)."""
         from selenium.webdriver.common.by import By
         d = self.driver
-        d.execute_script(self.axe_source)
-        if depth >= FRAME_DEPTH:
-            return
-        for frame in d.find_elements(By.CSS_SELECTOR, "iframe, frame"):
-            try:
-                d.switch_to.frame(frame)
-                self._inject(depth + 1)
-            except Exception:
-                pass                 # a frame that went away or will not take the script
-            finally:
-                d.switch_to.parent_frame()
+        soft = deadline - SPARE * self.opts.timeout
+        count = {"known": 0, "checked": 0}
+
+        def inject(depth: int) -> None:
+            self._until(deadline)
+            d.execute_script(self.axe_source)
+            if depth >= FRAME_DEPTH:
+                return
+            self._until(deadline)
+            frames = d.find_elements(By.CSS_SELECTOR, "iframe, frame")
+            count["known"] += len(frames)
+            for frame in frames:
+                if count["checked"] >= FRAME_LIMIT or time.monotonic() >= soft:
+                    return
+                try:
+                    self._until(deadline)
+                    d.switch_to.frame(frame)
+                    count["checked"] += 1
+                    inject(depth + 1)
+                except Exception as e:
+                    if isinstance(e, _OutOfTime) or _is_timeout(e):
+                        raise
+                    # a frame that went away or will not take the script
+                finally:
+                    self._until(deadline)
+                    d.switch_to.parent_frame()
+        def run() -> None:
+            count.update(known=0, checked=0)
+            inject(0)
+        _past_dialogs(run)
+        return count["checked"], count["known"]
 
 
-_RUN_AXE = """
-const done = arguments[arguments.length - 1];
-if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
-const nav = performance.getEntriesByType('navigation')[0];
-// for an element inside one that carries data-qa-ignore: that holder, so that an element a
-// script made (no line in the markup) can be placed at it, and its suppression applies
-const path = el => {
-  const parts = [];
-  for (; el && el.nodeType === 1; el = el.parentElement) {
-    if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
-      parts.unshift('#' + CSS.escape(el.id));
-      break;
+# What both ways of running axe hand back: axe's results, where the browser really is, the
+# HTTP status of the page, and which asked-for fragments the rendered DOM has.
+_REPORT = """
+const qaReport = (r, fragments) => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  // for an element inside one that carries data-qa-ignore: that holder, so that an element a
+  // script made (no line in the markup) can be placed at it, and its suppression applies
+  const path = el => {
+    const parts = [];
+    for (; el && el.nodeType === 1; el = el.parentElement) {
+      if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
+        parts.unshift('#' + CSS.escape(el.id));
+        break;
+      }
+      const same = el.parentElement
+        ? Array.from(el.parentElement.children).filter(c => c.localName === el.localName) : [el];
+      parts.unshift(same.length > 1 ? `${el.localName}:nth-of-type(${same.indexOf(el) + 1})` : el.localName);
     }
-    const same = el.parentElement
-      ? Array.from(el.parentElement.children).filter(c => c.localName === el.localName) : [el];
-    parts.unshift(same.length > 1 ? `${el.localName}:nth-of-type(${same.indexOf(el) + 1})` : el.localName);
-  }
-  return parts.join(' > ');
+    return parts.join(' > ');
+  };
+  const holder = n => {
+    try {
+      if (n.target.length !== 1 || typeof n.target[0] !== 'string') return;
+      const el = document.querySelector(n.target[0]);
+      const h = el && el.closest('[data-qa-ignore]');
+      if (h) n.qaIgnoreHolder = {target: [path(h)], html: h.outerHTML.slice(0, 300)};
+    } catch (e) { /* a target this document cannot select: no holder */ }
+  };
+  r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
+  // HTML "find a potential indicated element": an element with that id, or an <a> with that name
+  const found = fragments.filter(f => document.getElementById(f) ||
+    Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
+  return {violations: r.violations, incomplete: r.incomplete, version: axe.version,
+          url: location.href, status: nav ? nav.responseStatus : null, found};
 };
-const holder = n => {
-  try {
-    if (n.target.length !== 1 || typeof n.target[0] !== 'string') return;
-    const el = document.querySelector(n.target[0]);
-    const h = el && el.closest('[data-qa-ignore]');
-    if (h) n.qaIgnoreHolder = {target: [path(h)], html: h.outerHTML.slice(0, 300)};
-  } catch (e) { /* a target this document cannot select: no holder */ }
-};
-axe.run(document, arguments[0]).then(
-  r => {
-    r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
-    done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
-          url: r.url, status: nav ? nav.responseStatus : null});
-  },
-  e => done({error: String(e && e.message || e)}));
 """
-# HTML "find a potential indicated element": an element with that id, or an <a> with that name
-_FIND_IDS = """
-return arguments[0].filter(f => document.getElementById(f) ||
-  Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
+# In the page's own world (the fallback): arguments are the axe options and the fragments.
+_RUN_AXE = """
+const done = arguments[arguments.length - 1], options = arguments[0], fragments = arguments[1];
+if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
+""" + _REPORT + """
+axe.run(document, options).then(r => done(qaReport(r, fragments)),
+                                e => done({error: String(e && e.message || e)}));
+"""
+# In a frame's isolated world, after the axe script: this frame's part of the run, and the
+# frames in it that axe wants checked (its order: finishRun expects them depth first).
+_PARTIAL = """
+(async (context, options) => {
+  if (typeof axe === 'undefined') return {error: 'the axe script did not define axe'};
+  const frames = axe.utils.getFrameContexts(context || undefined, options)
+    .map(f => ({selector: f.frameSelector, context: f.frameContext}));
+  const partial = await axe.runPartial(context || document, options);
+  return {partial: JSON.stringify(partial), frames};
+})(%s, %s)
+"""
+# In the page's isolated world: the frames' parts put together (null: a frame not checked).
+_FINISH = """
+(async (partials, options, fragments) => {
+""" + _REPORT + """
+  return qaReport(await axe.finishRun(partials, options), fragments);
+})(%s, %s, %s)
 """
 _AXE_INFO = """
 if (typeof axe === 'undefined') return null;
@@ -396,6 +594,57 @@ def _is_timeout(e: BaseException) -> bool:
     return False
 
 
+def _printable(text: Any) -> str:
+    """A string from the page, shown in a message: no control characters, one line."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", str(text))[:300]
+
+
+def shape_problem(out: dict) -> str | None:
+    """What is wrong with the shape of axe's results, or None. Whatever produced them
+    (a page's script may, in the page's own world), they reach the report only if they
+    look like axe-core's: lists of rules with kebab-case ids, known impacts, string tags,
+    and nodes with string html and selector targets."""
+    def text(v: Any) -> bool:
+        return v is None or isinstance(v, str)
+    for kind in ("violations", "incomplete"):
+        rules = out.get(kind)
+        if not isinstance(rules, list):
+            return f"{kind} is not a list"
+        for rule in rules:
+            if not isinstance(rule, dict):
+                return f"a rule in {kind} is not an object"
+            rid = rule.get("id")
+            if not isinstance(rid, str) or not RULE_ID.fullmatch(rid):
+                return f'rule id "{_printable(rid)}" is not an axe-core rule id'
+            if rule.get("impact") not in IMPACTS:
+                return f'rule "{rid}" has an unknown impact'
+            tags = rule.get("tags")
+            if not isinstance(tags, list) or not all(isinstance(t, str) and TAG.fullmatch(t)
+                                                     for t in tags):
+                return f'rule "{rid}" has tags that are not names'
+            if not all(text(rule.get(k)) for k in ("help", "description", "helpUrl")):
+                return f'rule "{rid}" has a help text that is not a string'
+            nodes = rule.get("nodes")
+            if not isinstance(nodes, list):
+                return f'rule "{rid}" has no list of elements'
+            for node in nodes:
+                if not isinstance(node, dict) or node.get("impact") not in IMPACTS or \
+                        not text(node.get("html")) or not text(node.get("failureSummary")) \
+                        or not _is_target(node.get("target")):
+                    return f'an element of rule "{rid}" is not described as axe-core does'
+    if not text(out.get("url")) or not isinstance(out.get("status"), (int, type(None))) \
+            or not isinstance(out.get("found", []), list):
+        return "the page's address or status is missing"
+    return None
+
+
+def _is_target(target: Any) -> bool:
+    """axe's target: a list of selectors, each a string or (in shadow DOM) a list of them."""
+    return isinstance(target, list) and all(
+        isinstance(t, str) or (isinstance(t, list) and all(isinstance(x, str) for x in t))
+        for t in target)
+
+
 def axe_options(opts: BrowserOptions) -> dict[str, Any]:
     o: dict[str, Any] = {"resultTypes": RESULT_TYPES}
     if opts.axe_tags:
@@ -432,6 +681,9 @@ def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
         try:
             meta.update(_check_axe(sessions[0], opts))
             meta["browser"] = sessions[0].browser
+            # "isolated": where the page's scripts cannot reach axe (DevTools protocol);
+            # "page": the page's own world (a Grid that does not pass the protocol on)
+            meta["axe_world"] = "isolated" if sessions[0].isolated else "page"
             meta["browser_jobs"] = jobs
             done = _spawn(run.worker, [(s, on_page) for s in sessions], "qa-browser")
             for d in done:
@@ -529,13 +781,17 @@ class _Run:
             if found:
                 with self.lock:
                     self.rendered[url] = found
+            notes = []
+            checked, known = out.get("frames") or (0, 0)
+            if checked < known:      # the frame limit or the deadline: say so, not silently
+                notes = [_note(path, f"axe checked only the first {checked} of {known} frames")]
             page = None
             if self.load_page is not None:
                 try:
                     page = self.load_page(url)
                 except Exception:   # noqa: BLE001 - no source lines then; the findings stand
                     page = None
-            return axe_rule.findings(out, path, page), session
+            return axe_rule.findings(out, path, page) + notes, session
         return [_error(path, reason)], session
 
 
@@ -617,3 +873,10 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
 def _error(path: str, reason: str) -> Finding:
     return Finding(rule="browser-error", severity="error", path=path, line=None, column=None,
                    message=f"axe could not run: {reason}")
+
+
+def _note(path: str, message: str) -> Finding:
+    """A browser-error that is a note: axe ran, but not on all of the page (info, whatever
+    the config says of browser-error; the page counts as not fully checked)."""
+    return Finding(rule="browser-error", severity="info", path=path, line=None, column=None,
+                   message=message, data={"severity": "info"})
