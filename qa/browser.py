@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from qa.findings import Finding
 from qa.page import Page, undeclared_charset
@@ -110,6 +110,27 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):   # quiet: the report is the output
         pass
 
+    def translate_path(self, path: str) -> str:
+        """As http.server's, but a percent-encoded byte is a byte of the file's name (what
+        page_url makes of a name that is not UTF-8), not a part of a UTF-8 sequence."""
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        words = [w for w in os.fsdecode(unquote_to_bytes(path)).split("/") if w]
+        out = self.directory
+        for word in words:
+            if os.path.dirname(word) or word in (os.curdir, os.pardir):
+                continue             # as http.server: no way up out of the root
+            out = os.path.join(out, word)
+        return out + "/" if path.rstrip().endswith("/") else out
+
+    def send_head(self):
+        """Nothing outside the site: a symlink in it that points elsewhere (to a file of
+        secrets, or to /) is not followed, as a web server's default is (Apache without
+        FollowSymLinks, nginx's disable_symlinks if_not_owner)."""
+        if not is_inside(self.translate_path(self.path), self.directory):
+            self.send_error(404, "File not found")
+            return None
+        return super().send_head()
+
     def guess_type(self, path):
         """A page that declares no charset is served in the one the static rules read it
         in (utf-8, else windows-1252), so both sides see the same text; a browser given no
@@ -131,6 +152,35 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass                         # a browser dropping a connection mid-page is no news
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Does `path`, all symlinks followed, lie in `root` (also with its symlinks followed)?"""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def page_url(root: Path, url: str) -> str:
+    """The URL path of the page at site-relative `url`, percent-encoding its name's own
+    bytes. The sources show a name that is not UTF-8 with U+FFFD for its odd bytes: that
+    name is found again among the folder's entries (if one alone shows so)."""
+    here, parts = str(root), []
+    for part in url.split("/"):
+        if "\ufffd" in part:
+            try:
+                same = [e for e in os.listdir(here) if _shown(e) == part]
+            except OSError:
+                same = []
+            if len(same) == 1:
+                part = same[0]
+        parts.append(part)
+        here = os.path.join(here, part)
+    return quote(os.fsencode("/".join(parts)), safe="/")
+
+
+def _shown(name: str) -> str:
+    # as qa.sources.printable: the bytes Python kept as lone surrogates become U+FFFD
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @contextmanager
@@ -399,7 +449,7 @@ class Session:
         top = self._cdp("Page.getFrameTree", deadline)["frameTree"]["frame"]["id"]
         soft = deadline - SPARE * self.opts.timeout
         opts_js = json.dumps(options)
-        count = {"known": 0, "checked": 0}
+        count = {"known": 0, "checked": 0, "failed": 0}
 
         def visit(context: int, frame_context: Any, depth: int) -> list[str]:
             out = self._evaluate(context, self.axe_source + "\n;" + _PARTIAL % (
@@ -418,6 +468,8 @@ class Session:
                         if _is_timeout(e):
                             raise
                         child = None         # gone, or in another process (another site)
+                    if child is None:
+                        count["failed"] += 1
                 if child is None:
                     partials.append("null")  # finishRun counts it as not checked
                     continue
@@ -426,6 +478,7 @@ class Session:
                     partials += visit(child, f.get("context"), depth + 1)
                 except _ScriptError:
                     count["checked"] -= 1
+                    count["failed"] += 1
                     partials.append("null")
             return partials
         try:
@@ -436,7 +489,7 @@ class Session:
         except _ScriptError as e:
             return {"error": str(e)}
         if isinstance(out, dict):
-            out["frames"] = (count["checked"], count["known"])
+            out["frames"] = (count["checked"], count["known"], count["failed"])
         return out
 
     def _frame_world(self, context: int, frame: Any, deadline: float) -> int | None:
@@ -452,9 +505,9 @@ class Session:
         return self._world(node["frameId"], deadline) if node.get("frameId") else None
 
     # -- axe in the page's own world (a Grid that does not pass the DevTools protocol on) -
-    def _inject(self, deadline: float) -> tuple[int, int]:
+    def _inject(self, deadline: float) -> tuple[int, int, int]:
         """axe in the page and in its frames (axe-core asks frames to check themselves),
-        at most FRAME_LIMIT frames; (frames injected, frames seen)."""
+        at most FRAME_LIMIT frames; (frames injected, frames seen, 0)."""
         from selenium.webdriver.common.by import By
         d = self.driver
         soft = deadline - SPARE * self.opts.timeout
@@ -487,7 +540,7 @@ class Session:
             count.update(known=0, checked=0)
             inject(0)
         _past_dialogs(run)
-        return count["checked"], count["known"]
+        return count["checked"], count["known"], 0
 
 
 # What both ways of running axe hand back: axe's results, where the browser really is, the
@@ -672,7 +725,7 @@ def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
         meta["remote_url"] = opts.remote_url
     if not pages:
         return BrowserRun([], {}, meta)
-    run = _Run(pages, opts, _axe_source(opts), recheck or {}, load_page, meta)
+    run = _Run(pages, root, opts, _axe_source(opts), recheck or {}, load_page, meta)
     jobs = max(1, min(opts.jobs, len(pages)))
     with serve(root) as run.base:
         sessions = _start(opts, run.source, jobs)
@@ -700,8 +753,8 @@ class _Run:
     """The shared state of one run: a queue of pages, and results by page index so that
     the order does not depend on which session took which page."""
 
-    def __init__(self, pages, opts, source, recheck, load_page, meta):
-        self.pages, self.opts, self.source = pages, opts, source
+    def __init__(self, pages, root, opts, source, recheck, load_page, meta):
+        self.pages, self.root, self.opts, self.source = pages, root, opts, source
         self.recheck, self.load_page, self.meta = recheck, load_page, meta
         self.options = axe_options(opts)
         self.base = ""
@@ -746,7 +799,7 @@ class _Run:
     def page(self, i: int, session: Session | None) -> tuple[list[Finding], Session | None]:
         from rules import axe as axe_rule
         path, url = self.pages[i]
-        full = url if url.startswith(("http://", "https://")) else self.base + quote(url, safe="/")
+        full = url if url.startswith(("http://", "https://")) else self.base + page_url(self.root, url)
         reason = ""
         for attempt in (1, 2):
             if session is None:
@@ -782,9 +835,13 @@ class _Run:
                 with self.lock:
                     self.rendered[url] = found
             notes = []
-            checked, known = out.get("frames") or (0, 0)
-            if checked < known:      # the frame limit or the deadline: say so, not silently
-                notes = [_note(path, f"axe checked only the first {checked} of {known} frames")]
+            checked, known, failed = out.get("frames") or (0, 0, 0)
+            if checked < known:
+                # the frame limit or the deadline: said once, instead of axe's "frame-tested"
+                # (needs review) on each frame it could not check
+                first = "" if failed else "the first "
+                notes = [_note(path, f"axe checked only {first}{checked} of {known} frames")]
+                out = {**out, "incomplete": [r for r in out["incomplete"] if r.get("id") != "frame-tested"]}
             page = None
             if self.load_page is not None:
                 try:
