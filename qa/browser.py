@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, unquote, unquote_to_bytes
 
+from qa import watchdog
 from qa.findings import Finding
 from qa.page import Page, undeclared_charset
 
@@ -237,6 +238,7 @@ class Session:
         self.profile: str | None = None
         self.service: Service | None = None
         self.driver = None
+        self.watchdog: subprocess.Popen | None = None
         self._config = None          # the driver's HTTP client settings (its time limit)
         self.isolated = False        # axe runs in isolated worlds (DevTools protocol)
         # a run being stopped (Ctrl-C) may close a session while its worker closes it too:
@@ -255,6 +257,9 @@ class Session:
                 chrome, driver = find_binaries(opts)
                 options.binary_location = chrome
                 self.profile = tempfile.mkdtemp(prefix="qa-chrome-")
+                # should qa die before it can close the session (SIGKILL), the watchdog
+                # kills the driver's group and removes the profile (qa/watchdog.py)
+                self.watchdog = watchdog.start(self.profile)
                 options.add_argument(f"--user-data-dir={self.profile}")
                 # we start the driver ourselves from an explicit path, so Selenium Manager
                 # never runs and nothing is downloaded; in its own process group, so the
@@ -268,6 +273,7 @@ class Session:
                 self.service = Service(executable_path=driver, log_output=subprocess.DEVNULL,
                                        env=env, popen_kw={"start_new_session": True})
                 self.service.start()
+                watchdog.guard(self.watchdog, self.service.process.pid)
                 url = self.service.service_url
             config = _client_config(url, opts.timeout)
             config.timeout = max(config.timeout, 60)     # a cold browser start can be slow
@@ -341,6 +347,9 @@ class Session:
             if self.profile:
                 shutil.rmtree(self.profile, ignore_errors=True)
                 self.profile = None
+            dog, self.watchdog = self.watchdog, None
+            if dog is not None:              # all cleaned up: the watchdog can go
+                watchdog.release(dog)
 
     def check(self, url: str, fragments: set[str], options: dict) -> tuple[dict, set[str]]:
         """Load `url`, run axe; return axe's results and which `fragments` the DOM has.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import reports
 import rules
-from qa import __version__, config as qaconfig
+from qa import __version__, config as qaconfig, stopping
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
 
@@ -67,6 +67,7 @@ _seconds = _above_zero(float, "a number of seconds above 0")
 
 
 def main(argv: list[str] | None = None) -> int:
+    stopping.install()                   # SIGTERM, SIGHUP: as Ctrl-C (issue 8)
     args = _parser().parse_args(argv)
     if args.command == "rules":
         return _list_rules()
