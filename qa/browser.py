@@ -6,30 +6,39 @@ page its own origin). Each job keeps one browser session and reuses it page afte
 a page that hangs or crashes the browser costs that page a `browser-error` finding and a
 fresh session, never the run. The browser and driver come from PATH or the options and
 are never downloaded: Selenium Manager does not run.
+
+A page cannot forge or hide its results: axe runs in an isolated world of each frame (the
+DevTools protocol, as Lighthouse runs it), which shares the page's DOM but none of its
+JavaScript, so a page's own `window.axe` or bent `Promise`/`Array`/`JSON` never reach it;
+frames are checked one by one (axe.runPartial) and put together by axe.finishRun, not by
+asking them over postMessage. A driver that does not pass the protocol on (a Grid may not;
+Selenium Grid 4 does) runs axe in the page's world as before, and results whose shape is not
+axe-core's are a `browser-error` either way. One deadline, the browser timeout, covers a
+page's load, its frames and axe; axe goes into at most FRAME_LIMIT frames, and the report
+notes the others (info). Should qa die without closing its browsers (SIGKILL), a watchdog
+process ends them and removes their profile (qa/watchdog.py).
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import queue
-import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-from urllib.parse import quote, unquote, unquote_to_bytes
+from typing import Any, Callable
+from urllib.parse import unquote
 
 from qa import watchdog
+from qa.axe_run import AXE_INFO, FINISH, PARTIAL, RUN_AXE, printable, shape_problem
 from qa.findings import Finding
-from qa.page import Page, undeclared_charset
+from qa.loopback import page_url, serve  # noqa: F401 - serve: part of this API
+from qa.page import Page
 
 CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL = "apt-get install chromium chromium-driver"
@@ -49,11 +58,6 @@ FRAME_DEPTH = 4
 FRAME_LIMIT = 50
 SPARE = 0.25        # of the page's time, kept for putting the frames' results together
 WORLD = "qa-axe"    # the isolated world axe runs in (DevTools protocol)
-RULE_ID = re.compile(r"[a-z0-9-]+")          # axe-core's rule ids
-TAG = re.compile(r"[A-Za-z0-9._-]+")         # its tags: wcag2a, cat.color, EN-301-549
-IMPACTS = (None, "minor", "moderate", "serious", "critical")
-
-
 class BrowserUnavailable(Exception):
     """The browser run cannot start: no browser or driver, a session that will not open,
     or an axe script or axe options it cannot use. The CLI exits 2 with this message."""
@@ -80,7 +84,7 @@ class BrowserOptions:
     chrome: str | None = None           # browser binary; None: look on PATH
     chromedriver: str | None = None     # driver binary; None: look on PATH
     jobs: int = 1                       # parallel browser sessions
-    timeout: float = 30.0               # seconds for a page to load, and again for axe to run
+    timeout: float = 30.0               # seconds for a page: its load, its frames and axe
     axe_script: str | None = None       # an axe.min.js to run instead of the bundled one
     remote_url: str | None = None       # a Selenium Grid; the browser must reach our 127.0.0.1
     axe_rules: dict[str, bool] = field(default_factory=dict)   # axe rule id -> enabled
@@ -101,100 +105,6 @@ class BrowserRun:
     findings: list[Finding]                   # page order, then axe's order
     rendered_fragments: dict[str, set[str]]   # url -> asked-for fragments the rendered DOM has
     meta: dict[str, Any]                      # axe_version, browser, sessions, restarts...
-
-
-# -- the loopback server -----------------------------------------------------------------
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, *args):   # quiet: the report is the output
-        pass
-
-    def translate_path(self, path: str) -> str:
-        """As http.server's, but a percent-encoded byte is a byte of the file's name (what
-        page_url makes of a name that is not UTF-8), not a part of a UTF-8 sequence."""
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        words = [w for w in os.fsdecode(unquote_to_bytes(path)).split("/") if w]
-        out = self.directory
-        for word in words:
-            if os.path.dirname(word) or word in (os.curdir, os.pardir):
-                continue             # as http.server: no way up out of the root
-            out = os.path.join(out, word)
-        return out + "/" if path.rstrip().endswith("/") else out
-
-    def send_head(self):
-        """Nothing outside the site: a symlink in it that points elsewhere (to a file of
-        secrets, or to /) is not followed, as a web server's default is (Apache without
-        FollowSymLinks, nginx's disable_symlinks if_not_owner)."""
-        if not is_inside(self.translate_path(self.path), self.directory):
-            self.send_error(404, "File not found")
-            return None
-        return super().send_head()
-
-    def guess_type(self, path):
-        """A page that declares no charset is served in the one the static rules read it
-        in (utf-8, else windows-1252), so both sides see the same text; a browser given no
-        charset guesses windows-1252 for every such page."""
-        ctype = super().guess_type(path)
-        if ctype == "text/html":
-            try:
-                with open(path, "rb") as fh:
-                    charset = undeclared_charset(fh.read())
-            except OSError:
-                charset = None
-            if charset:
-                return f"text/html; charset={charset}"
-        return ctype
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass                         # a browser dropping a connection mid-page is no news
-
-
-def is_inside(path: str, root: str) -> bool:
-    """Does `path`, all symlinks followed, lie in `root` (also with its symlinks followed)?"""
-    real, top = os.path.realpath(path), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
-def page_url(root: Path, url: str) -> str:
-    """The URL path of the page at site-relative `url`, percent-encoding its name's own
-    bytes. The sources show a name that is not UTF-8 with U+FFFD for its odd bytes: that
-    name is found again among the folder's entries (if one alone shows so)."""
-    here, parts = str(root), []
-    for part in url.split("/"):
-        if "\ufffd" in part:
-            try:
-                same = [e for e in os.listdir(here) if _shown(e) == part]
-            except OSError:
-                same = []
-            if len(same) == 1:
-                part = same[0]
-        parts.append(part)
-        here = os.path.join(here, part)
-    return quote(os.fsencode("/".join(parts)), safe="/")
-
-
-def _shown(name: str) -> str:
-    # as qa.sources.printable: the bytes Python kept as lone surrogates become U+FFFD
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 at an ephemeral port; yields the base URL ("http://.../")."""
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="qa-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- one browser session -----------------------------------------------------------------
@@ -372,14 +282,14 @@ class Session:
                 frames = self._inject(deadline)
                 step = "axe"
                 self._until(deadline)
-                out = _past_dialogs(lambda: d.execute_async_script(_RUN_AXE, options, sorted(fragments)))
+                out = _past_dialogs(lambda: d.execute_async_script(RUN_AXE, options, sorted(fragments)))
                 if isinstance(out, dict):
                     out["frames"] = frames
             if not isinstance(out, dict):
                 raise PageFailed("axe-core gave results of the wrong shape (not an object)",
                                  retry=False, restart=False)
             if out.get("error"):
-                raise PageFailed(f'axe-core failed: "{_printable(out["error"])}"', retry=False,
+                raise PageFailed(f'axe-core failed: "{printable(out["error"])}"', retry=False,
                                  restart=False)
             problem = shape_problem(out)
             if problem:
@@ -390,7 +300,7 @@ class Session:
                                  "from the local server)", retry=False, restart=False)
             went = str(out.get("url") or url)
             if unquote(went.split("#")[0]) != unquote(url.split("#")[0]):   # axe checked another page
-                raise PageFailed(f'the page sent the browser on to "{_printable(went)}" before '
+                raise PageFailed(f'the page sent the browser on to "{printable(went)}" before '
                                  "it could be checked", retry=False, restart=False)
             return out, set(out.get("found") or ()) & fragments
         except PageFailed:
@@ -461,7 +371,7 @@ class Session:
         count = {"known": 0, "checked": 0, "failed": 0}
 
         def visit(context: int, frame_context: Any, depth: int) -> list[str]:
-            out = self._evaluate(context, self.axe_source + "\n;" + _PARTIAL % (
+            out = self._evaluate(context, self.axe_source + "\n;" + PARTIAL % (
                 json.dumps(frame_context), opts_js), deadline)
             if not isinstance(out, dict) or not isinstance(out.get("partial"), str) \
                     or not isinstance(out.get("frames"), list):
@@ -493,7 +403,7 @@ class Session:
         try:
             world = self._world(top, deadline)
             partials = visit(world, None, 0)
-            out = self._evaluate(world, _FINISH % ("[" + ",".join(partials) + "]", opts_js,
+            out = self._evaluate(world, FINISH % ("[" + ",".join(partials) + "]", opts_js,
                                                    json.dumps(fragments)), deadline)
         except _ScriptError as e:
             return {"error": str(e)}
@@ -552,77 +462,6 @@ class Session:
         return count["checked"], count["known"], 0
 
 
-# What both ways of running axe hand back: axe's results, where the browser really is, the
-# HTTP status of the page, and which asked-for fragments the rendered DOM has.
-_REPORT = """
-const qaReport = (r, fragments) => {
-  const nav = performance.getEntriesByType('navigation')[0];
-  // for an element inside one that carries data-qa-ignore: that holder, so that an element a
-  // script made (no line in the markup) can be placed at it, and its suppression applies
-  const path = el => {
-    const parts = [];
-    for (; el && el.nodeType === 1; el = el.parentElement) {
-      if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
-        parts.unshift('#' + CSS.escape(el.id));
-        break;
-      }
-      const same = el.parentElement
-        ? Array.from(el.parentElement.children).filter(c => c.localName === el.localName) : [el];
-      parts.unshift(same.length > 1 ? `${el.localName}:nth-of-type(${same.indexOf(el) + 1})` : el.localName);
-    }
-    return parts.join(' > ');
-  };
-  const holder = n => {
-    try {
-      if (n.target.length !== 1 || typeof n.target[0] !== 'string') return;
-      const el = document.querySelector(n.target[0]);
-      const h = el && el.closest('[data-qa-ignore]');
-      if (h) n.qaIgnoreHolder = {target: [path(h)], html: h.outerHTML.slice(0, 300)};
-    } catch (e) { /* a target this document cannot select: no holder */ }
-  };
-  r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
-  // HTML "find a potential indicated element": an element with that id, or an <a> with that name
-  const found = fragments.filter(f => document.getElementById(f) ||
-    Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
-  return {violations: r.violations, incomplete: r.incomplete, version: axe.version,
-          url: location.href, status: nav ? nav.responseStatus : null, found};
-};
-"""
-# In the page's own world (the fallback): arguments are the axe options and the fragments.
-_RUN_AXE = """
-const done = arguments[arguments.length - 1], options = arguments[0], fragments = arguments[1];
-if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
-""" + _REPORT + """
-axe.run(document, options).then(r => done(qaReport(r, fragments)),
-                                e => done({error: String(e && e.message || e)}));
-"""
-# In a frame's isolated world, after the axe script: this frame's part of the run, and the
-# frames in it that axe wants checked (its order: finishRun expects them depth first).
-_PARTIAL = """
-(async (context, options) => {
-  if (typeof axe === 'undefined') return {error: 'the axe script did not define axe'};
-  const frames = axe.utils.getFrameContexts(context || undefined, options)
-    .map(f => ({selector: f.frameSelector, context: f.frameContext}));
-  const partial = await axe.runPartial(context || document, options);
-  return {partial: JSON.stringify(partial), frames};
-})(%s, %s)
-"""
-# In the page's isolated world: the frames' parts put together (null: a frame not checked).
-_FINISH = """
-(async (partials, options, fragments) => {
-""" + _REPORT + """
-  return qaReport(await axe.finishRun(partials, options), fragments);
-})(%s, %s, %s)
-"""
-_AXE_INFO = """
-if (typeof axe === 'undefined') return null;
-const rules = axe.getRules();
-return {version: axe.version, rules: rules.map(r => r.ruleId),
-        tags: Array.from(new Set(rules.flatMap(r => r.tags))),
-        viewport: window.innerWidth + 'x' + window.innerHeight};
-"""
-
-
 def _past_dialogs(call: Callable[[], Any], tries: int = 10) -> Any:
     """`call()`, again after each alert() or confirm() the page opened meanwhile: the driver
     dismisses it (unhandledPromptBehavior) yet still fails the command that met it."""
@@ -654,57 +493,6 @@ def _is_timeout(e: BaseException) -> bool:
             return True
         e = e.__cause__ or e.__context__
     return False
-
-
-def _printable(text: Any) -> str:
-    """A string from the page, shown in a message: no control characters, one line."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", str(text))[:300]
-
-
-def shape_problem(out: dict) -> str | None:
-    """What is wrong with the shape of axe's results, or None. Whatever produced them
-    (a page's script may, in the page's own world), they reach the report only if they
-    look like axe-core's: lists of rules with kebab-case ids, known impacts, string tags,
-    and nodes with string html and selector targets."""
-    def text(v: Any) -> bool:
-        return v is None or isinstance(v, str)
-    for kind in ("violations", "incomplete"):
-        rules = out.get(kind)
-        if not isinstance(rules, list):
-            return f"{kind} is not a list"
-        for rule in rules:
-            if not isinstance(rule, dict):
-                return f"a rule in {kind} is not an object"
-            rid = rule.get("id")
-            if not isinstance(rid, str) or not RULE_ID.fullmatch(rid):
-                return f'rule id "{_printable(rid)}" is not an axe-core rule id'
-            if rule.get("impact") not in IMPACTS:
-                return f'rule "{rid}" has an unknown impact'
-            tags = rule.get("tags")
-            if not isinstance(tags, list) or not all(isinstance(t, str) and TAG.fullmatch(t)
-                                                     for t in tags):
-                return f'rule "{rid}" has tags that are not names'
-            if not all(text(rule.get(k)) for k in ("help", "description", "helpUrl")):
-                return f'rule "{rid}" has a help text that is not a string'
-            nodes = rule.get("nodes")
-            if not isinstance(nodes, list):
-                return f'rule "{rid}" has no list of elements'
-            for node in nodes:
-                if not isinstance(node, dict) or node.get("impact") not in IMPACTS or \
-                        not text(node.get("html")) or not text(node.get("failureSummary")) \
-                        or not _is_target(node.get("target")):
-                    return f'an element of rule "{rid}" is not described as axe-core does'
-    if not text(out.get("url")) or not isinstance(out.get("status"), (int, type(None))) \
-            or not isinstance(out.get("found", []), list):
-        return "the page's address or status is missing"
-    return None
-
-
-def _is_target(target: Any) -> bool:
-    """axe's target: a list of selectors, each a string or (in shadow DOM) a list of them."""
-    return isinstance(target, list) and all(
-        isinstance(t, str) or (isinstance(t, list) and all(isinstance(x, str) for x in t))
-        for t in target)
 
 
 def axe_options(opts: BrowserOptions) -> dict[str, Any]:
@@ -916,7 +704,7 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
     try:
         d.get("about:blank")
         d.execute_script(session.axe_source)
-        info = d.execute_script(_AXE_INFO)
+        info = d.execute_script(AXE_INFO)
     except Exception as e:
         raise BrowserUnavailable(f"axe-core could not be loaded in the browser ({_first_line(e)})") from None
     if not info:
