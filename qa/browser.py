@@ -323,6 +323,9 @@ class Session:
                 raise PageFailed(f'the browser tab crashed ("{msg}")', retry=True) from None
             # the driver or browser died (or was killed): not the page's fault, try again
             raise PageFailed(f'the browser session died ("{msg}")', retry=True) from None
+        finally:             # what is left of this page's time is no limit for what follows
+            if self._config is not None:
+                self._config.timeout = self.opts.timeout + 5
 
     # -- the deadline --------------------------------------------------------------------
     def _until(self, deadline: float, extra: float = 1.0) -> float:
