@@ -57,6 +57,7 @@ FRAME_DEPTH = 4
 # map iframes would otherwise cost minutes; the report notes the frames left unchecked
 FRAME_LIMIT = 50
 SPARE = 0.25        # of the page's time, kept for putting the frames' results together
+LEAVE_SECONDS = 5.0  # for leaving a checked page for a blank one
 WORLD = "qa-axe"    # the isolated world axe runs in (DevTools protocol)
 class BrowserUnavailable(Exception):
     """The browser run cannot start: no browser or driver, a session that will not open,
@@ -324,6 +325,18 @@ class Session:
             # the driver or browser died (or was killed): not the page's fault, try again
             raise PageFailed(f'the browser session died ("{msg}")', retry=True) from None
         finally:             # what is left of this page's time is no limit for what follows
+            if self._config is not None:
+                self._config.timeout = self.opts.timeout + 5
+
+    def leave(self) -> bool:
+        """Go to a blank page, within LEAVE_SECONDS (or the page's time, if shorter)."""
+        try:
+            self._until(time.monotonic() + min(self.opts.timeout, LEAVE_SECONDS))
+            _past_dialogs(lambda: self.driver.get("about:blank"))
+            return True
+        except Exception:        # noqa: BLE001 - hung, dead or dialogs: a fresh session then
+            return False
+        finally:
             if self._config is not None:
                 self._config.timeout = self.opts.timeout + 5
 
@@ -623,7 +636,7 @@ class _Run:
             except PageFailed as e:
                 reason = str(e)
                 if not e.restart:
-                    return [_error(path, reason)], session
+                    return [_error(path, reason)], self.left(session)
                 session.close(wedged=True)       # a hung or dead session is not reused
                 session = None
                 with self.lock:
@@ -648,8 +661,20 @@ class _Run:
                     page = self.load_page(url)
                 except Exception:   # noqa: BLE001 - no source lines then; the findings stand
                     page = None
-            return axe_rule.findings(out, path, page) + notes, session
+            return axe_rule.findings(out, path, page) + notes, self.left(session)
         return [_error(path, reason)], session
+
+
+    def left(self, session: Session) -> Session | None:
+        """The session, once it has left the page it checked; None if it could not (the
+        page hangs as it is left, or started a script that never ends after it was checked):
+        that costs a fresh session, not the next page its load."""
+        if session.leave():
+            return session
+        session.close(wedged=True)
+        with self.lock:
+            self.meta["browser_restarts"] += 1
+        return None
 
 
 def _spawn(target: Callable[..., None], args: list[tuple], name: str) -> list[threading.Event]:

@@ -149,6 +149,19 @@ def test_250_frames_cost_about_the_page_time_limit(need_browser, tmp_path):
                           "keeping the browser busy; see the browser timeout)"), failed
 
 
+@browser
+def test_a_page_that_hangs_as_it_is_left_does_not_cost_the_next_page(need_browser, tmp_path):
+    """The session leaves each checked page for a blank one: a page whose pagehide handler
+    never ends used to fail the next page's load ("did not finish loading")."""
+    pages = site(tmp_path, {
+        "1-sticky.html": OK.format(t="Sticky").replace(
+            "</main>", "<script>addEventListener('pagehide', () => { while (true) {} })</script></main>"),
+        "2.html": OK.format(t="Two"), "3.html": OK.format(t="Three")})
+    run = run_browser(pages, tmp_path, BrowserOptions(timeout=5))
+    assert {Path(f.path).name: f.rule for f in run.findings} == {
+        "1-sticky.html": "axe.image-alt", "2.html": "axe.image-alt", "3.html": "axe.image-alt"}
+
+
 # -- messages say what happened ----------------------------------------------------------
 @browser
 def test_a_page_that_keeps_opening_dialogs_says_so(need_browser, tmp_path):
