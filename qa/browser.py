@@ -354,8 +354,13 @@ class Session:
     # -- axe where the page's scripts cannot reach it (DevTools protocol) ---------------
     def _cdp(self, cmd: str, deadline: float, **params) -> dict:
         self._until(deadline)
-        return _past_dialogs(lambda: self.driver.execute(
+        value = _past_dialogs(lambda: self.driver.execute(
             "executeCdpCommand", {"cmd": cmd, "params": params})["value"])
+        if not isinstance(value, dict):
+            # chromedriver answers null when it dismissed a dialog that opened while the
+            # command ran (seen with alert() every few ms), and the tab is detached after
+            raise PageFailed("the page kept opening dialogs", retry=False)
+        return value
 
     def _evaluate(self, context: int, expression: str, deadline: float, by_value: bool = True) -> Any:
         """Evaluate in one execution context (an isolated world); JavaScript exceptions
