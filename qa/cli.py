@@ -11,9 +11,10 @@ from pathlib import Path
 
 import reports
 import rules
-from qa import __version__, config as qaconfig, stopping
+from qa import __version__, config as qaconfig
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
+from qa import stopping
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
