@@ -6,11 +6,21 @@ page its own origin). Each job keeps one browser session and reuses it page afte
 a page that hangs or crashes the browser costs that page a `browser-error` finding and a
 fresh session, never the run. The browser and driver come from PATH or the options and
 are never downloaded: Selenium Manager does not run.
+
+A page cannot forge or hide its results: axe runs in an isolated world of each frame (the
+DevTools protocol, as Lighthouse runs it), which shares the page's DOM but none of its
+JavaScript, so a page's own `window.axe` or bent `Promise`/`Array`/`JSON` never reach it;
+frames are checked one by one (axe.runPartial) and put together by axe.finishRun, not by
+asking them over postMessage. A driver that does not pass the protocol on (a Grid may not;
+Selenium Grid 4 does) runs axe in the page's world as before, and results whose shape is not
+axe-core's are a `browser-error` either way. One deadline, the browser timeout, covers a
+page's load, its frames and axe; axe goes into at most FRAME_LIMIT frames, and the report
+notes the others (info). Should qa die without closing its browsers (SIGKILL), a watchdog
+process ends them and removes their profile (qa/watchdog.py).
 """
 from __future__ import annotations
 
-import functools
-import http.server
+import json
 import os
 import queue
 import shutil
@@ -19,14 +29,16 @@ import subprocess
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-from urllib.parse import quote, unquote
+from typing import Any, Callable
+from urllib.parse import unquote
 
+from qa import watchdog
+from qa.axe_run import AXE_INFO, FINISH, PARTIAL, RUN_AXE, printable, shape_problem
 from qa.findings import Finding
-from qa.page import Page, undeclared_charset
+from qa.loopback import page_url, serve  # noqa: F401 - serve: part of this API
+from qa.page import Page
 
 CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL = "apt-get install chromium chromium-driver"
@@ -41,11 +53,23 @@ CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-de
                 "--window-size=1280,1024")
 RESULT_TYPES = ["violations", "incomplete"]   # passes/inapplicable: not reported, not shipped
 FRAME_DEPTH = 4
-
-
+# axe goes into at most this many frames of a page, over all depths: a page of 600 ad or
+# map iframes would otherwise cost minutes; the report notes the frames left unchecked
+FRAME_LIMIT = 50
+SPARE = 0.25        # of the page's time, kept for putting the frames' results together
+LEAVE_SECONDS = 5.0  # for leaving a checked page for a blank one
+WORLD = "qa-axe"    # the isolated world axe runs in (DevTools protocol)
 class BrowserUnavailable(Exception):
     """The browser run cannot start: no browser or driver, a session that will not open,
     or an axe script or axe options it cannot use. The CLI exits 2 with this message."""
+
+
+class _OutOfTime(Exception):
+    """The page's deadline passed before the next driver command."""
+
+
+class _ScriptError(Exception):
+    """A script evaluated in an isolated world threw; the message is its first line."""
 
 
 class PageFailed(Exception):
@@ -61,7 +85,7 @@ class BrowserOptions:
     chrome: str | None = None           # browser binary; None: look on PATH
     chromedriver: str | None = None     # driver binary; None: look on PATH
     jobs: int = 1                       # parallel browser sessions
-    timeout: float = 30.0               # seconds for a page to load, and again for axe to run
+    timeout: float = 30.0               # seconds for a page: its load, its frames and axe
     axe_script: str | None = None       # an axe.min.js to run instead of the bundled one
     remote_url: str | None = None       # a Selenium Grid; the browser must reach our 127.0.0.1
     axe_rules: dict[str, bool] = field(default_factory=dict)   # axe rule id -> enabled
@@ -82,50 +106,6 @@ class BrowserRun:
     findings: list[Finding]                   # page order, then axe's order
     rendered_fragments: dict[str, set[str]]   # url -> asked-for fragments the rendered DOM has
     meta: dict[str, Any]                      # axe_version, browser, sessions, restarts...
-
-
-# -- the loopback server -----------------------------------------------------------------
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, *args):   # quiet: the report is the output
-        pass
-
-    def guess_type(self, path):
-        """A page that declares no charset is served in the one the static rules read it
-        in (utf-8, else windows-1252), so both sides see the same text; a browser given no
-        charset guesses windows-1252 for every such page."""
-        ctype = super().guess_type(path)
-        if ctype == "text/html":
-            try:
-                with open(path, "rb") as fh:
-                    charset = undeclared_charset(fh.read())
-            except OSError:
-                charset = None
-            if charset:
-                return f"text/html; charset={charset}"
-        return ctype
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass                         # a browser dropping a connection mid-page is no news
-
-
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 at an ephemeral port; yields the base URL ("http://.../")."""
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="qa-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- one browser session -----------------------------------------------------------------
@@ -169,6 +149,9 @@ class Session:
         self.profile: str | None = None
         self.service: Service | None = None
         self.driver = None
+        self.watchdog: subprocess.Popen | None = None
+        self._config = None          # the driver's HTTP client settings (its time limit)
+        self.isolated = False        # axe runs in isolated worlds (DevTools protocol)
         # a run being stopped (Ctrl-C) may close a session while its worker closes it too:
         # one at a time, or the second removes the profile under a browser still dying
         self._closing = threading.Lock()
@@ -185,6 +168,9 @@ class Session:
                 chrome, driver = find_binaries(opts)
                 options.binary_location = chrome
                 self.profile = tempfile.mkdtemp(prefix="qa-chrome-")
+                # should qa die before it can close the session (SIGKILL), the watchdog
+                # kills the driver's group and removes the profile (qa/watchdog.py)
+                self.watchdog = watchdog.start(self.profile)
                 options.add_argument(f"--user-data-dir={self.profile}")
                 # we start the driver ourselves from an explicit path, so Selenium Manager
                 # never runs and nothing is downloaded; in its own process group, so the
@@ -198,12 +184,14 @@ class Session:
                 self.service = Service(executable_path=driver, log_output=subprocess.DEVNULL,
                                        env=env, popen_kw={"start_new_session": True})
                 self.service.start()
+                watchdog.guard(self.watchdog, self.service.process.pid)
                 url = self.service.service_url
             config = _client_config(url, opts.timeout)
             config.timeout = max(config.timeout, 60)     # a cold browser start can be slow
             self.driver = webdriver.Remote(command_executor=url, options=options,
                                            client_config=config)
             config.timeout = opts.timeout + 5
+            self._config = config
         except BrowserUnavailable:
             self.close()
             raise
@@ -215,8 +203,22 @@ class Session:
                                      f"the browser and driver {where}") from None
         self.driver.set_page_load_timeout(opts.timeout)
         self.driver.set_script_timeout(opts.timeout)
+        self.isolated = self._has_cdp()
         caps = self.driver.capabilities
         self.browser = f"{caps.get('browserName', 'chrome')} {caps.get('browserVersion', '')}".strip()
+
+    def _has_cdp(self) -> bool:
+        """Does the driver pass DevTools protocol commands on? chromedriver does (its
+        goog/cdp/execute endpoint, which webdriver.Remote does not know by name); a Grid
+        may not, and then axe runs in the page's own world, as it did before."""
+        from selenium.common.exceptions import WebDriverException
+        self.driver.command_executor.add_command(
+            "executeCdpCommand", "POST", "/session/$sessionId/goog/cdp/execute")
+        try:
+            self.driver.execute("executeCdpCommand", {"cmd": "Browser.getVersion", "params": {}})
+        except WebDriverException:
+            return False
+        return True
 
     def close(self, wedged: bool = False) -> None:
         """End the session. A wedged local session is killed outright: asking its driver
@@ -256,33 +258,59 @@ class Session:
             if self.profile:
                 shutil.rmtree(self.profile, ignore_errors=True)
                 self.profile = None
+            dog, self.watchdog = self.watchdog, None
+            if dog is not None:              # all cleaned up: the watchdog can go
+                watchdog.release(dog)
 
     def check(self, url: str, fragments: set[str], options: dict) -> tuple[dict, set[str]]:
-        """Load `url`, run axe; return axe's results and which `fragments` the DOM has."""
-        from selenium.common.exceptions import TimeoutException, WebDriverException
+        """Load `url`, run axe; return axe's results and which `fragments` the DOM has.
+
+        One deadline (the browser timeout) covers the load, putting axe into the frames
+        and axe's run: every driver command after the load gets only what is left of it."""
+        from selenium.common.exceptions import TimeoutException, UnexpectedAlertPresentException
+        from selenium.common.exceptions import WebDriverException
         d = self.driver
+        deadline = time.monotonic() + self.opts.timeout
         step = "load"
         try:
+            self._until(deadline, extra=5)    # the page load limit is the driver's own
             _past_dialogs(lambda: d.get(url))
-            step = "inject"
-            _past_dialogs(lambda: self._inject(0))
-            step = "axe"
-            out = _past_dialogs(lambda: d.execute_async_script(_RUN_AXE, options))
+            if self.isolated:
+                step = "axe"
+                out = self._run_isolated(options, sorted(fragments), deadline)
+            else:
+                step = "inject"
+                frames = self._inject(deadline)
+                step = "axe"
+                self._until(deadline)
+                out = _past_dialogs(lambda: d.execute_async_script(RUN_AXE, options, sorted(fragments)))
+                if isinstance(out, dict):
+                    out["frames"] = frames
+            if not isinstance(out, dict):
+                raise PageFailed("axe-core gave results of the wrong shape (not an object)",
+                                 retry=False, restart=False)
             if out.get("error"):
-                raise PageFailed(f'axe-core failed: "{out["error"]}"', retry=False, restart=False)
+                raise PageFailed(f'axe-core failed: "{printable(out["error"])}"', retry=False,
+                                 restart=False)
+            problem = shape_problem(out)
+            if problem:
+                raise PageFailed(f"axe-core gave results of the wrong shape ({problem})",
+                                 retry=False, restart=False)
             if (out.get("status") or 0) >= 400:      # the loopback server's 404: not the page
                 raise PageFailed(f"the browser could not load the page (HTTP {out['status']} "
                                  "from the local server)", retry=False, restart=False)
             went = str(out.get("url") or url)
             if unquote(went.split("#")[0]) != unquote(url.split("#")[0]):   # axe checked another page
-                raise PageFailed(f'the page sent the browser on to "{went}" before it could '
-                                 "be checked", retry=False, restart=False)
-            found = set(d.execute_script(_FIND_IDS, sorted(fragments))) if fragments else set()
-            return out, found
+                raise PageFailed(f'the page sent the browser on to "{printable(went)}" before '
+                                 "it could be checked", retry=False, restart=False)
+            return out, set(out.get("found") or ()) & fragments
         except PageFailed:
             raise
+        except UnexpectedAlertPresentException:
+            # _past_dialogs gave up: the page opens a dialog again each time one is dismissed
+            raise PageFailed("the page kept opening dialogs", retry=False) from None
         except Exception as e:
-            if isinstance(e, TimeoutException) or _is_timeout(e):
+            if isinstance(e, (TimeoutException, _OutOfTime)) or _is_timeout(e):
                 # a script that never yields: chromedriver's limit, or ours if it wedged too
                 t = f"{self.opts.timeout:g} s"
                 raise PageFailed({
@@ -296,71 +324,163 @@ class Session:
                 raise PageFailed(f'the browser tab crashed ("{msg}")', retry=True) from None
             # the driver or browser died (or was killed): not the page's fault, try again
             raise PageFailed(f'the browser session died ("{msg}")', retry=True) from None
+        finally:             # what is left of this page's time is no limit for what follows
+            if self._config is not None:
+                self._config.timeout = self.opts.timeout + 5
 
-    def _inject(self, depth: int) -> None:
-        """axe in the page and in every frame (axe-core asks frames to check themselves)."""
+    def leave(self) -> bool:
+        """Go to a blank page, within LEAVE_SECONDS (or the page's time, if shorter)."""
+        try:
+            self._until(time.monotonic() + min(self.opts.timeout, LEAVE_SECONDS))
+            _past_dialogs(lambda: self.driver.get("about:blank"))
+            return True
+        except Exception:        # noqa: BLE001 - hung, dead or dialogs: a fresh session then
+            return False
+        finally:
+            if self._config is not None:
+                self._config.timeout = self.opts.timeout + 5
+
+    # -- the deadline --------------------------------------------------------------------
+    def _until(self, deadline: float, extra: float = 1.0) -> float:
+        """Give the next driver command only what is left before `deadline` (plus `extra`
+        for the driver's own answer); raise _OutOfTime when nothing is left."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _OutOfTime()
+        if self._config is not None:
+            self._config.timeout = left + extra
+        return left
+
+    # -- axe where the page's scripts cannot reach it (DevTools protocol) ---------------
+    def _cdp(self, cmd: str, deadline: float, **params) -> dict:
+        self._until(deadline)
+        value = _past_dialogs(lambda: self.driver.execute(
+            "executeCdpCommand", {"cmd": cmd, "params": params})["value"])
+        if not isinstance(value, dict):
+            # chromedriver answers null when it dismissed a dialog that opened while the
+            # command ran (seen with alert() every few ms), and the tab is detached after
+            raise PageFailed("the page kept opening dialogs", retry=False)
+        return value
+
+    def _evaluate(self, context: int, expression: str, deadline: float, by_value: bool = True) -> Any:
+        """Evaluate in one execution context (an isolated world); JavaScript exceptions
+        are raised as _ScriptError, with axe's message."""
+        r = self._cdp("Runtime.evaluate", deadline, expression=expression, contextId=context,
+                      awaitPromise=True, returnByValue=by_value, objectGroup="qa")
+        if r.get("exceptionDetails"):
+            ex = r["exceptionDetails"]
+            raise _ScriptError(str((ex.get("exception") or {}).get("description")
+                                   or ex.get("text") or "a script error").splitlines()[0])
+        return r["result"].get("value") if by_value else r["result"]
+
+    def _world(self, frame_id: str, deadline: float) -> int:
+        """The isolated world "qa-axe" of a frame (the same one on each call): it shares
+        the page's DOM, not its JavaScript, so no script of the page can replace axe,
+        the built-ins it uses, or its results."""
+        return self._cdp("Page.createIsolatedWorld", deadline, frameId=frame_id,
+                         worldName=WORLD)["executionContextId"]
+
+    def _run_isolated(self, options: dict, fragments: list[str], deadline: float) -> dict:
+        """axe.runPartial in each frame's isolated world, depth first (axe-core's order),
+        then axe.finishRun in the page's: axe's own way to check frames without asking
+        them by postMessage, which the page could answer. At most FRAME_LIMIT frames, and
+        none started once SPARE of the time is all that is left (for finishRun)."""
+        from selenium.common.exceptions import WebDriverException
+        top = self._cdp("Page.getFrameTree", deadline)["frameTree"]["frame"]["id"]
+        soft = deadline - SPARE * self.opts.timeout
+        opts_js = json.dumps(options)
+        count = {"known": 0, "checked": 0, "failed": 0}
+
+        def visit(context: int, frame_context: Any, depth: int) -> list[str]:
+            out = self._evaluate(context, self.axe_source + "\n;" + PARTIAL % (
+                json.dumps(frame_context), opts_js), deadline)
+            if not isinstance(out, dict) or not isinstance(out.get("partial"), str) \
+                    or not isinstance(out.get("frames"), list):
+                raise _ScriptError(str(out.get("error") if isinstance(out, dict) else out))
+            partials = [out["partial"]]
+            for f in out["frames"]:
+                count["known"] += 1
+                child = None
+                if depth < FRAME_DEPTH and count["checked"] < FRAME_LIMIT and time.monotonic() < soft:
+                    try:
+                        child = self._frame_world(context, f, deadline)
+                    except (_ScriptError, WebDriverException) as e:
+                        if _is_timeout(e):
+                            raise
+                        child = None         # gone, or in another process (another site)
+                    if child is None:
+                        count["failed"] += 1
+                if child is None:
+                    partials.append("null")  # finishRun counts it as not checked
+                    continue
+                count["checked"] += 1
+                try:
+                    partials += visit(child, f.get("context"), depth + 1)
+                except _ScriptError:
+                    count["checked"] -= 1
+                    count["failed"] += 1
+                    partials.append("null")
+            return partials
+        try:
+            world = self._world(top, deadline)
+            partials = visit(world, None, 0)
+            out = self._evaluate(world, FINISH % ("[" + ",".join(partials) + "]", opts_js,
+                                                   json.dumps(fragments)), deadline)
+        except _ScriptError as e:
+            return {"error": str(e)}
+        if isinstance(out, dict):
+            out["frames"] = (count["checked"], count["known"], count["failed"])
+        return out
+
+    def _frame_world(self, context: int, frame: Any, deadline: float) -> int | None:
+        """The isolated world of the frame that axe's frame selector names, or None."""
+        sel = frame.get("selector") if isinstance(frame, dict) else None
+        if not isinstance(sel, (str, list)):
+            return None
+        el = self._evaluate(context, f"axe.utils.shadowSelect({json.dumps(sel)})", deadline,
+                            by_value=False)
+        if not el.get("objectId"):
+            return None
+        node = self._cdp("DOM.describeNode", deadline, objectId=el["objectId"])["node"]
+        return self._world(node["frameId"], deadline) if node.get("frameId") else None
+
+    # -- axe in the page's own world (a Grid that does not pass the DevTools protocol on) -
+    def _inject(self, deadline: float) -> tuple[int, int, int]:
+        """axe in the page and in its frames (axe-core asks frames to check themselves),
+        at most FRAME_LIMIT frames; (frames injected, frames seen, 0)."""
         from selenium.webdriver.common.by import By
         d = self.driver
-        d.execute_script(self.axe_source)
-        if depth >= FRAME_DEPTH:
-            return
-        for frame in d.find_elements(By.CSS_SELECTOR, "iframe, frame"):
-            try:
-                d.switch_to.frame(frame)
-                self._inject(depth + 1)
-            except Exception:
-                pass                 # a frame that went away or will not take the script
-            finally:
-                d.switch_to.parent_frame()
+        soft = deadline - SPARE * self.opts.timeout
+        count = {"known": 0, "checked": 0}
 
-
-_RUN_AXE = """
-const done = arguments[arguments.length - 1];
-if (typeof axe === 'undefined') { done({error: 'the axe script did not define axe'}); return; }
-const nav = performance.getEntriesByType('navigation')[0];
-// for an element inside one that carries data-qa-ignore: that holder, so that an element a
-// script made (no line in the markup) can be placed at it, and its suppression applies
-const path = el => {
-  const parts = [];
-  for (; el && el.nodeType === 1; el = el.parentElement) {
-    if (el.id && document.querySelectorAll('#' + CSS.escape(el.id)).length === 1) {
-      parts.unshift('#' + CSS.escape(el.id));
-      break;
-    }
-    const same = el.parentElement
-      ? Array.from(el.parentElement.children).filter(c => c.localName === el.localName) : [el];
-    parts.unshift(same.length > 1 ? `${el.localName}:nth-of-type(${same.indexOf(el) + 1})` : el.localName);
-  }
-  return parts.join(' > ');
-};
-const holder = n => {
-  try {
-    if (n.target.length !== 1 || typeof n.target[0] !== 'string') return;
-    const el = document.querySelector(n.target[0]);
-    const h = el && el.closest('[data-qa-ignore]');
-    if (h) n.qaIgnoreHolder = {target: [path(h)], html: h.outerHTML.slice(0, 300)};
-  } catch (e) { /* a target this document cannot select: no holder */ }
-};
-axe.run(document, arguments[0]).then(
-  r => {
-    r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
-    done({violations: r.violations, incomplete: r.incomplete, version: axe.version,
-          url: r.url, status: nav ? nav.responseStatus : null});
-  },
-  e => done({error: String(e && e.message || e)}));
-"""
-# HTML "find a potential indicated element": an element with that id, or an <a> with that name
-_FIND_IDS = """
-return arguments[0].filter(f => document.getElementById(f) ||
-  Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
-"""
-_AXE_INFO = """
-if (typeof axe === 'undefined') return null;
-const rules = axe.getRules();
-return {version: axe.version, rules: rules.map(r => r.ruleId),
-        tags: Array.from(new Set(rules.flatMap(r => r.tags))),
-        viewport: window.innerWidth + 'x' + window.innerHeight};
-"""
+        def inject(depth: int) -> None:
+            self._until(deadline)
+            d.execute_script(self.axe_source)
+            if depth >= FRAME_DEPTH:
+                return
+            self._until(deadline)
+            frames = d.find_elements(By.CSS_SELECTOR, "iframe, frame")
+            count["known"] += len(frames)
+            for frame in frames:
+                if count["checked"] >= FRAME_LIMIT or time.monotonic() >= soft:
+                    return
+                try:
+                    self._until(deadline)
+                    d.switch_to.frame(frame)
+                    count["checked"] += 1
+                    inject(depth + 1)
+                except Exception as e:
+                    if isinstance(e, _OutOfTime) or _is_timeout(e):
+                        raise
+                    # a frame that went away or will not take the script
+                finally:
+                    self._until(deadline)
+                    d.switch_to.parent_frame()
+        def run() -> None:
+            count.update(known=0, checked=0)
+            inject(0)
+        _past_dialogs(run)
+        return count["checked"], count["known"], 0
 
 
 def _past_dialogs(call: Callable[[], Any], tries: int = 10) -> Any:
@@ -423,7 +543,7 @@ def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
         meta["remote_url"] = opts.remote_url
     if not pages:
         return BrowserRun([], {}, meta)
-    run = _Run(pages, opts, _axe_source(opts), recheck or {}, load_page, meta)
+    run = _Run(pages, root, opts, _axe_source(opts), recheck or {}, load_page, meta)
     jobs = max(1, min(opts.jobs, len(pages)))
     with serve(root) as run.base:
         sessions = _start(opts, run.source, jobs)
@@ -432,6 +552,9 @@ def run_browser(pages: list[tuple[str, str]], root: Path, opts: BrowserOptions,
         try:
             meta.update(_check_axe(sessions[0], opts))
             meta["browser"] = sessions[0].browser
+            # "isolated": where the page's scripts cannot reach axe (DevTools protocol);
+            # "page": the page's own world (a Grid that does not pass the protocol on)
+            meta["axe_world"] = "isolated" if sessions[0].isolated else "page"
             meta["browser_jobs"] = jobs
             done = _spawn(run.worker, [(s, on_page) for s in sessions], "qa-browser")
             for d in done:
@@ -448,8 +571,8 @@ class _Run:
     """The shared state of one run: a queue of pages, and results by page index so that
     the order does not depend on which session took which page."""
 
-    def __init__(self, pages, opts, source, recheck, load_page, meta):
-        self.pages, self.opts, self.source = pages, opts, source
+    def __init__(self, pages, root, opts, source, recheck, load_page, meta):
+        self.pages, self.root, self.opts, self.source = pages, root, opts, source
         self.recheck, self.load_page, self.meta = recheck, load_page, meta
         self.options = axe_options(opts)
         self.base = ""
@@ -494,7 +617,7 @@ class _Run:
     def page(self, i: int, session: Session | None) -> tuple[list[Finding], Session | None]:
         from rules import axe as axe_rule
         path, url = self.pages[i]
-        full = url if url.startswith(("http://", "https://")) else self.base + quote(url, safe="/")
+        full = url if url.startswith(("http://", "https://")) else self.base + page_url(self.root, url)
         reason = ""
         for attempt in (1, 2):
             if session is None:
@@ -518,7 +641,7 @@ class _Run:
             except PageFailed as e:
                 reason = str(e)
                 if not e.restart:
-                    return [_error(path, reason)], session
+                    return [_error(path, reason)], self.left(session)
                 session.close(wedged=True)       # a hung or dead session is not reused
                 session = None
                 with self.lock:
@@ -529,14 +652,34 @@ class _Run:
             if found:
                 with self.lock:
                     self.rendered[url] = found
+            notes = []
+            checked, known, failed = out.get("frames") or (0, 0, 0)
+            if checked < known:
+                # the frame limit or the deadline: said once, instead of axe's "frame-tested"
+                # (needs review) on each frame it could not check
+                first = "" if failed else "the first "
+                notes = [_note(path, f"axe checked only {first}{checked} of {known} frames")]
+                out = {**out, "incomplete": [r for r in out["incomplete"] if r.get("id") != "frame-tested"]}
             page = None
             if self.load_page is not None:
                 try:
                     page = self.load_page(url)
                 except Exception:   # noqa: BLE001 - no source lines then; the findings stand
                     page = None
-            return axe_rule.findings(out, path, page), session
+            return axe_rule.findings(out, path, page) + notes, self.left(session)
         return [_error(path, reason)], session
+
+
+    def left(self, session: Session) -> Session | None:
+        """The session, once it has left the page it checked; None if it could not (the
+        page hangs as it is left, or started a script that never ends after it was checked):
+        that costs a fresh session, not the next page its load."""
+        if session.leave():
+            return session
+        session.close(wedged=True)
+        with self.lock:
+            self.meta["browser_restarts"] += 1
+        return None
 
 
 def _spawn(target: Callable[..., None], args: list[tuple], name: str) -> list[threading.Event]:
@@ -594,7 +737,7 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
     try:
         d.get("about:blank")
         d.execute_script(session.axe_source)
-        info = d.execute_script(_AXE_INFO)
+        info = d.execute_script(AXE_INFO)
     except Exception as e:
         raise BrowserUnavailable(f"axe-core could not be loaded in the browser ({_first_line(e)})") from None
     if not info:
@@ -617,3 +760,10 @@ def _check_axe(session: Session, opts: BrowserOptions) -> dict[str, Any]:
 def _error(path: str, reason: str) -> Finding:
     return Finding(rule="browser-error", severity="error", path=path, line=None, column=None,
                    message=f"axe could not run: {reason}")
+
+
+def _note(path: str, message: str) -> Finding:
+    """A browser-error that is a note: axe ran, but not on all of the page (info, whatever
+    the config says of browser-error; the page counts as not fully checked)."""
+    return Finding(rule="browser-error", severity="info", path=path, line=None, column=None,
+                   message=message, data={"severity": "info"})

@@ -18,6 +18,7 @@ import rules
 from qa import __version__, baseline, config as qaconfig, sources
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
+from qa import stopping
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,6 +140,7 @@ _seconds = _checked(qaconfig.seconds, float)
 
 
 def main(argv: list[str] | None = None) -> int:
+    stopping.install()                   # SIGTERM, SIGHUP: as Ctrl-C (issue 8)
     for stream in (sys.stdout, sys.stderr):
         try:     # page text in any script on a terminal that is not UTF-8: escaped, never a crash
             stream.reconfigure(errors="backslashreplace")    # type: ignore[union-attr]

@@ -107,6 +107,7 @@ def test_grid_session_gives_the_same_findings_as_a_local_one(grid):
     key = lambda f: (f.rule, f.selector, f.line, f.severity)  # noqa: E731
     assert sorted(map(key, run.findings)) == sorted(map(key, recorded))
     assert run.meta["remote_url"] == grid
+    assert run.meta["axe_world"] == "isolated"      # the Grid passes the DevTools protocol on
     assert run.meta["browser"].startswith("chrome ") and run.meta["axe_version"] == "4.10.2"
 
 
