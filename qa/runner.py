@@ -209,7 +209,8 @@ def run(paths: list[str], config: Config | None = None,
     if notes:
         meta["notes"] = notes
     if config.browser.get("enabled") and config.selected("axe"):
-        findings = _browser(results, site, config, findings, meta, url_of, progress)
+        findings = _browser(results, site, config, findings, meta, url_of, progress,
+                            {s.url: s for s in srcs})
 
     own: dict[str, list[Finding]] = {}
     for f in findings:
@@ -394,7 +395,7 @@ def _ran(name: str, url: str, config: Config) -> bool:
     return name not in rules.RULES or config.options(name, url) is not None
 
 
-def _browser(results, site, config, findings, meta, url_of, progress=None):
+def _browser(results, site, config, findings, meta, url_of, progress=None, src_of=None):
     """Run axe-core on every page and fold its findings in (issue: browser run)."""
     from qa import browser            # selenium is only imported when asked for
     opts = browser.BrowserOptions.from_config(config.browser)
@@ -431,7 +432,8 @@ def _browser(results, site, config, findings, meta, url_of, progress=None):
                 progress("browser", started[0] - 1, len(loaded))
     run = browser.run_browser([(r.info.path, r.url) for r in loaded], site.root, opts,
                               recheck=recheck, on_page=on_page,
-                              load_page=lambda url: sources.load(
+                              # the file itself (a name that is not UTF-8 keeps its bytes)
+                              load_page=lambda url: sources.load((src_of or {}).get(url) or
                                   sources.Source(path_of[url], site.root / url, url), site))
     meta.update(run.meta)
     if progress:
