@@ -44,9 +44,21 @@ const qaReport = (r, fragments) => {
     } catch (e) { /* a target this document cannot select: no holder */ }
   };
   r.violations.concat(r.incomplete).forEach(rule => rule.nodes.forEach(holder));
-  // HTML "find a potential indicated element": an element with that id, or an <a> with that name
-  const found = fragments.filter(f => document.getElementById(f) ||
-    Array.from(document.getElementsByName(f)).some(e => e.localName === 'a'));
+  // HTML "find a potential indicated element": an element with that id, or an <a> with that
+  // name; or, for a question "\0present:SELECTOR" / "\0rendered:SELECTOR" (no id has a NUL),
+  // whether an element matches it, and whether it is rendered (not display:none or
+  // visibility:hidden, so in the accessibility tree)
+  const answer = f => {
+    if (f[0] !== '\0') return document.getElementById(f) ||
+      Array.from(document.getElementsByName(f)).some(e => e.localName === 'a');
+    const [ask, sel] = [f.slice(1, f.indexOf(':')), f.slice(f.indexOf(':') + 1)];
+    let el = null;
+    try { el = document.querySelector(sel); } catch (e) { return false; }
+    if (!el || ask === 'present') return !!el;
+    const style = getComputedStyle(el);
+    return el.getClientRects().length > 0 && style.visibility !== 'hidden';
+  };
+  const found = fragments.filter(answer);
   return {violations: r.violations, incomplete: r.incomplete, version: axe.version,
           url: location.href, status: nav ? nav.responseStatus : null, found};
 };

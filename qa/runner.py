@@ -420,6 +420,9 @@ def _browser(results, site, config, findings, meta, url_of, progress=None, src_o
         target = _rendered_target(f)
         if target is not None and target[0] in path_of:
             recheck.setdefault(target[0], set()).add(target[1])
+        asked = _rendered_questions(f)
+        if asked is not None and asked[0] in path_of:
+            recheck.setdefault(asked[0], set()).update(asked[1])
     # a page that could not be read (empty, binary, too large) has nothing to render
     loaded = [r for r in results if not any(f.rule == "load-error" for f in r.findings)]
     started = [0]
@@ -443,7 +446,11 @@ def _browser(results, site, config, findings, meta, url_of, progress=None, src_o
         target = _rendered_target(f)
         if target is not None and target[1] in run.rendered_fragments.get(target[0], ()):
             f = rules.RULES[f.rule].settle_rendered(f)
-        out.append(f)
+        asked = _rendered_questions(f)
+        if asked is not None and asked[0] in {r.url for r in loaded}:
+            f = rules.RULES[f.rule].settle_questions(f, run.rendered_fragments.get(asked[0], set()))
+        if f is not None:
+            out.append(f)
     for f in run.findings:
         # axe's severity (from its impact) is the default here, not a ceiling; what axe
         # could not decide is at most info, a person's to look at
@@ -452,6 +459,13 @@ def _browser(results, site, config, findings, meta, url_of, progress=None, src_o
                        url_of.get(f.path, ""), default=f.severity)):
             out.append(s)
     return out
+
+
+def _rendered_questions(f: Finding) -> tuple[str, set[str]] | None:
+    """(page url, questions) the rule of `f` asks of that rendered page ("\0present:SEL",
+    "\0rendered:SEL"); its `settle_questions(f, answered)` then keeps, changes or drops
+    `f` by the questions answered yes."""
+    return getattr(rules.RULES.get(f.rule), "rendered_questions", lambda f: None)(f)
 
 
 def _rendered_target(f: Finding) -> tuple[str, str] | None:
