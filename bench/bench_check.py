@@ -108,7 +108,7 @@ def count_pages(path: Path) -> int:
 def qa_command(python: str, corpus: Path, report: Path, jobs: int | None,
                extra: list[str]) -> list[str]:
     cmd = [python, "-m", "qa", "check", str(corpus), "--format", "json", "-o", str(report),
-           "--no-progress", "--no-config"]
+           "--no-progress", "--no-config", "--no-cache"]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
     return cmd + extra

@@ -97,6 +97,10 @@ def _run_options(c: argparse.ArgumentParser) -> None:
                    help="do not run these rules (ids or families)")
     c.add_argument("--jobs", type=_jobs, metavar="N",
                    help="check pages in N worker processes (default: the number of CPUs)")
+    c.add_argument("--no-cache", action="store_true",
+                   help="check every page again (default: pages unchanged since the last run, "
+                        "with the same config, come from the cache in .qa-cache/)")
+    c.add_argument("--cache-dir", metavar="DIR", help="where the cache is (default .qa-cache)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     c.add_argument("--progress", action="store_true",
                    help="progress as plain lines on stderr every few seconds (for CI logs)")
@@ -277,6 +281,9 @@ def _config(args) -> qaconfig.Config:
         cfg.exclude += tuple(args.exclude)
     if args.jobs is not None:
         cfg.jobs = args.jobs
+    if not args.no_cache:
+        from qa.cache import DEFAULT_DIR
+        cfg.cache_dir = args.cache_dir or DEFAULT_DIR
     if args.select is not None:
         cfg.select = args.select
     if args.ignore is not None:

@@ -76,6 +76,7 @@ class Config:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     ignores: list[Ignore] = field(default_factory=list)
+    cache_dir: str | None = None        # the incremental cache (the CLI: .qa-cache); None: off
 
     @classmethod
     def default(cls) -> "Config":

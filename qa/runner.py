@@ -34,6 +34,7 @@ class PageResult:
     findings: list[Finding]
     tables: dict[str, Any] = field(default_factory=dict)
     suppressions: list[suppress.Suppression] = field(default_factory=list)
+    facts: frozenset = frozenset()      # what the file system said (see qa.cache)
 
 
 def stamp(f: Finding, rule_id: str, config: Config, url: str = "", default: str | None = None) -> Finding | None:
@@ -102,6 +103,8 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         f = Finding("", "", src.path, line, None, message)
         found.extend(s for s in [stamp(f, "rule-error", config, src.url)] if s)
     budget = _Budget(config.page_timeout)
+    recorded = site.recording()
+    facts = recorded.__enter__()
     try:
         with names.memo():
             page = sources.load(src, site, config.max_page_size)
@@ -137,6 +140,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         error(_crash(current, e))
     finally:
         budget.end()
+        recorded.__exit__(None, None, None)
     if page is None:
         page = sources.Page(src.path, src.url, "", site=site)
     for p in page.problems:
@@ -145,7 +149,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
     info = PageInfo(src.path, page.title if page.source else None,
                     page.lang if page.source else None, page.encoding, dict(page.metrics),
                     src.url, seconds=time.perf_counter() - started)
-    return PageResult(src.url, info, found, tables, sups)
+    return PageResult(src.url, info, found, tables, sups, frozenset(facts))
 
 
 def _check_many(args: tuple) -> list[PageResult]:
@@ -177,7 +181,7 @@ def run(paths: list[str], config: Config | None = None,
     if not srcs:
         raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}"
                          + "".join(f"; {n}" for n in notes))
-    results = _check_all(srcs, site, config, progress)
+    results, cached = _check_all(srcs, site, config, progress)
     url_of = {r.info.path: r.url for r in results}
     root_shown = sources.printable(str(site.root))
     findings = [f for r in results for f in r.findings]
@@ -205,6 +209,8 @@ def run(paths: list[str], config: Config | None = None,
     if progress and site_rules:
         progress("links across pages", len(site_rules), len(site_rules))
     meta: dict[str, Any] = {"site_root": root_shown}
+    if cached:
+        meta["cache"] = cached
     notes += _unmatched_globs(config, [r.url for r in results], srcs, site)
     if notes:
         meta["notes"] = notes
@@ -359,18 +365,41 @@ _NUMBERS = re.compile(r"\d+")
 AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
 
 
-def _check_all(srcs, site, config, progress) -> list[PageResult]:
-    total, done, results = len(srcs), 0, []
-    jobs = config.jobs or (min(os.cpu_count() or 1, 256) if total >= AUTO_JOBS_MIN_PAGES else 1)
-    if jobs <= 1 or total < 2:
+def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | None]:
+    """Every page's result, in `srcs`' order: from the cache where it still holds, the
+    others checked here or in --jobs workers; and how many came from the cache."""
+    if not config.cache_dir:
+        return _check_fresh(srcs, site, config, progress, 0, len(srcs)), None
+    from qa.cache import Cache
+    cache = Cache(config.cache_dir, config)
+    keys = [cache.key(s) for s in srcs]
+    results: list[PageResult | None] = [
+        cache.get(k, site) if k else None for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if progress and len(todo) < len(srcs):
+        progress("pages", len(srcs) - len(todo), len(srcs))
+    fresh = _check_fresh([srcs[i] for i in todo], site, config, progress,
+                         len(srcs) - len(todo), len(srcs))
+    for i, r in zip(todo, fresh):
+        results[i] = r
+        if keys[i] and not any(f.rule in ("load-error", "rule-error") for f in r.findings):
+            cache.put(keys[i], r, r.facts)
+    stats = {"dir": str(config.cache_dir), "from_cache": len(srcs) - len(todo), "checked": len(todo)}
+    return results, stats   # type: ignore[return-value]
+
+
+def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[PageResult]:
+    results: list[PageResult] = []
+    jobs = config.jobs or (min(os.cpu_count() or 1, 256) if len(srcs) >= AUTO_JOBS_MIN_PAGES else 1)
+    if jobs <= 1 or len(srcs) < 2:
         for s in srcs:
             results.append(check_page(s, site, config))
             done += 1
             if progress:
                 progress("pages", done, total)
         return results
-    size = max(1, min(32, total // (jobs * 4) or 1))
-    batches = [srcs[i:i + size] for i in range(0, total, size)]
+    size = max(1, min(32, len(srcs) // (jobs * 4) or 1))
+    batches = [srcs[i:i + size] for i in range(0, len(srcs), size)]
     ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
         for batch in pool.map(_check_many, [(b, site, config) for b in batches]):

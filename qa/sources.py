@@ -8,6 +8,7 @@ import os
 import posixpath
 import re
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -57,7 +58,38 @@ class Site:
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)
-    _exists: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # what the file system said, for the page being checked (see `recording`): a cached
+    # result stays good only while every such fact still holds
+    _facts: dict = field(default_factory=dict, repr=False, compare=False)
+    _recorded: set | None = field(default=None, repr=False, compare=False)
+
+    def fact(self, kind: str, path: str) -> bool:
+        """Is `path` a dir, a file, or there at all (kind "dir", "file", "exists"), or a
+        page of this run ("page": a site url)? Asked once per run, recorded per page."""
+        key = (kind, path)
+        found = self._facts.get(key)
+        if found is None:
+            try:
+                found = path in self.urls if kind == "page" else \
+                    {"dir": os.path.isdir, "file": os.path.isfile, "exists": os.path.exists}[kind](path)
+            except (OSError, ValueError):
+                found = False
+            self._facts[key] = found
+        if self._recorded is not None:
+            self._recorded.add((kind, path, found))
+        return found
+
+    @contextmanager
+    def recording(self):
+        """The facts the file system gave while in this block (a set, filled in as it goes)."""
+        outer, self._recorded = self._recorded, set()
+        try:
+            yield self._recorded
+        finally:
+            inner, self._recorded = self._recorded, outer
+            if outer is not None:
+                outer |= inner
 
     def resolve(self, page_url: str, ref: str) -> Target:
         """Where `ref`, written on the page at `page_url`, points."""
@@ -65,10 +97,14 @@ class Site:
         if ref[:1] in ("#", "?", ""):        # no path: this very page
             return self._resolve(page_url, ref)
         key = (posixpath.dirname(page_url), ref)
-        t = self._resolved.get(key)
-        if t is None:
-            t = self._resolved[key] = self._resolve(page_url, ref)
-        return t
+        hit = self._resolved.get(key)
+        if hit is None:
+            with self.recording() as facts:
+                t = self._resolve(page_url, ref)
+            hit = self._resolved[key] = (t, frozenset(facts))
+        elif self._recorded is not None:      # the facts it rests on, for this page too
+            self._recorded |= hit[1]
+        return hit[0]
 
     def _resolve(self, page_url: str, ref: str) -> Target:
         ref = _backslashes(ref)
@@ -101,9 +137,9 @@ class Site:
             joined += "/"
         rel = joined.lstrip("/")
         file = self.root / rel if rel else self.root
-        if rel == "" or joined.endswith("/") or file.is_dir():
+        if rel == "" or joined.endswith("/") or self.fact("dir", str(file)):
             for name in INDEX_NAMES:
-                if (file / name).is_file():
+                if self.fact("file", str(file / name)):
                     file = file / name
                     break
             else:
@@ -112,18 +148,9 @@ class Site:
         return Target("page", rel, file, fragment)
 
     def exists(self, target: Target) -> bool:
-        if target.url in self.urls:
+        if self.fact("page", target.url):
             return True
-        if target.file is None:
-            return False
-        found = self._exists.get(target.file)
-        if found is None:
-            try:
-                found = target.file.exists()
-            except OSError:
-                found = False
-            self._exists[target.file] = found
-        return found
+        return target.file is not None and self.fact("exists", str(target.file))
 
 
 _SPECIAL = re.compile(r"(?i)(?:https?:|[^:/?#]*(?:[/?#]|$))")

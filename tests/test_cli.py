@@ -112,8 +112,8 @@ def test_json_to_file_and_out_dir(site):
 def test_jobs_output_identical(site):
     for i in range(6):
         (site / f"p{i}.html").write_text(DIRTY.replace("Visiting hours", f"Page {i}"))
-    one = qa("check", "--format", "json", "--jobs", "1", site, cwd=site)
-    two = qa("check", "--format", "json", "--jobs", "2", site, cwd=site)
+    one = qa("check", "--format", "json", "--jobs", "1", "--no-cache", site, cwd=site)
+    two = qa("check", "--format", "json", "--jobs", "2", "--no-cache", site, cwd=site)
     assert one.returncode == two.returncode == 1
     assert untimed(one.stdout) == untimed(two.stdout)
 
