@@ -178,17 +178,23 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
-def _check(args) -> int:
+def _formats(args) -> list[str]:
+    """The formats --format names, checked against -o and --out-dir (UsageError)."""
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     if not formats:
-        return _fail(f"--format names no format; expected one or more of {', '.join(reports.FORMATS)}")
+        raise UsageError(f"--format names no format; expected one or more of {', '.join(reports.FORMATS)}")
     for f in formats:
         if f not in reports.FORMATS:
-            return _fail(f'unknown format "{f}"; expected one of {", ".join(reports.FORMATS)}')
+            raise UsageError(f'unknown format "{f}"; expected one of {", ".join(reports.FORMATS)}')
     if len(formats) > 1 and not args.out_dir:
-        return _fail("several formats need --out-dir DIR")
+        raise UsageError("several formats need --out-dir DIR")
     if args.output and args.out_dir:
-        return _fail("-o and --out-dir do not go together")
+        raise UsageError("-o and --out-dir do not go together")
+    return formats
+
+
+def _check(args) -> int:
+    formats = _formats(args)
     targets = _targets(args, formats)
     if args.summary:                     # nor may the summary replace a page being checked
         _targets(argparse.Namespace(out_dir=None, output=args.summary, paths=args.paths), ["summary"])
@@ -336,16 +342,7 @@ def _render_saved(args) -> int:
     """`qa report REPORT.json --format html,sarif --out-dir DIR`: the formats as
     `qa check` would have written them in the run that saved the report."""
     from reports.json import LoadError, load
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    if not formats:
-        return _fail(f"--format names no format; expected one or more of {', '.join(reports.FORMATS)}")
-    for f in formats:
-        if f not in reports.FORMATS:
-            return _fail(f'unknown format "{f}"; expected one of {", ".join(reports.FORMATS)}')
-    if len(formats) > 1 and not args.out_dir:
-        return _fail("several formats need --out-dir DIR")
-    if args.output and args.out_dir:
-        return _fail("-o and --out-dir do not go together")
+    formats = _formats(args)
     try:
         report = load(args.report)
     except LoadError as e:
