@@ -56,8 +56,11 @@ def run_qa(site: Path, qa_args: list[str]) -> dict:
 
 
 def cause(f: dict) -> tuple:
-    """Same rule and same target: the selector and snippet of the element (a template's
-    element is the same on every page), else the message with line numbers left out."""
+    """The cause qa names (`cause`: the missing file, the template's element), else the
+    same rule and same target: the selector and snippet of the element, else the message
+    with line numbers left out."""
+    if f.get("cause"):
+        return (f["rule"], f["cause"])
     if f.get("selector") or f.get("snippet"):
         return (f["rule"], f.get("selector"), re.sub(r"\s+", " ", f.get("snippet") or ""))
     return (f["rule"], re.sub(r"\d+", "N", f["message"]))
