@@ -58,11 +58,8 @@ class Cache:
     def key(self, src: Any) -> str | None:
         """The entry's name for this page as it is now; None when it is not to be cached
         (not a plain readable file: load problems are cheap to find again)."""
-        try:
-            if os.path.islink(src.file):
-                return None
-            data = src.file.read_bytes()
-        except OSError:
+        data = src.cache_key_data()
+        if data is None:
             return None
         h = hashlib.sha256(self.salt.encode())
         for part in (src.path, src.url):

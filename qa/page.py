@@ -66,13 +66,24 @@ def undeclared_charset(data: bytes) -> str | None:
     return "utf-8"
 
 
-def decode(data: bytes) -> tuple[str, str, list[Problem]]:
-    """Decode page bytes the way a browser would: BOM, then <meta charset>, then
-    UTF-8, then windows-1252 (the HTML standard's fallback for unlabelled pages)."""
+_TRANSPORT_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
+
+
+def decode(data: bytes, content_type: str | None = None) -> tuple[str, str, list[Problem]]:
+    """Decode page bytes the way a browser would (HTML's encoding sniffing): BOM, then
+    the charset of the transport's Content-Type (an HTTP response's), then <meta
+    charset>, then UTF-8, then windows-1252 (the standard's fallback for unlabelled
+    pages). A transport label browsers do not know is passed over, as they pass it."""
     problems: list[Problem] = []
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return _decode_as(data[len(bom):], codecs.lookup(enc), problems), enc, problems
+    t = _TRANSPORT_CHARSET.search(content_type or "")
+    found = webencodings.lookup(t.group(1)) if t else None
+    if found is not None and found.name != "replacement":
+        info = codecs.lookup(_SUPERSET[found.name]) if found.name in _SUPERSET \
+            else found.codec_info
+        return _decode_as(data, info, problems), found.name, problems
     m = _META_CHARSET.search(data[:4096])
     if m:
         label = m.group(1).decode("ascii", "replace").lower()

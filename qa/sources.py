@@ -22,10 +22,67 @@ ASCII_WS = " \t\n\r\f"
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """A page's bytes as its source gave them, with what the transport said of them."""
+    data: bytes
+    content_type: str | None = None     # an HTTP Content-Type ("text/html; charset=...")
+
+
+class Unreadable(Exception):
+    """The page could not be read; the message says why, in words (a load-error)."""
+
+
+@dataclass(frozen=True)
 class Source:
+    """A page in a file. `read()` is all the engine asks of a source: another kind of
+    source (an HTTP response, a string) gives bytes and a Content-Type the same way."""
     path: str           # as shown to the user
     file: Path          # absolute
     url: str            # site-relative posix path, no leading slash
+
+    def read(self, max_bytes: int = 10 * 1024 * 1024, site: "Site | None" = None) -> Fetched:
+        if site is not None:
+            outside = _leaves(self.file, site.root)
+            if outside:
+                raise Unreadable(outside)
+        try:
+            st = self.file.stat()
+            if not stat.S_ISREG(st.st_mode):        # a FIFO would block the run forever
+                raise Unreadable("page is not a regular file (a pipe, socket or device)")
+            if st.st_size > max_bytes:
+                raise Unreadable(f"page is {st.st_size / 1048576:.1f} MiB, over the "
+                                 f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+            return Fetched(self.file.read_bytes())
+        except FileNotFoundError:
+            if self.file.is_symlink():
+                raise Unreadable("page is a dangling symbolic link (its target does not exist)") from None
+            raise Unreadable("page vanished before it could be read") from None
+        except OSError as e:
+            raise Unreadable(f"page could not be read: {e.strerror or e}") from None
+
+    def cache_key_data(self) -> bytes | None:
+        """The bytes the cache keys this page by (None: not cached: a symbolic link)."""
+        try:
+            return None if os.path.islink(self.file) else self.file.read_bytes()
+        except OSError:
+            return None
+
+
+@dataclass(frozen=True)
+class MemorySource(Source):
+    """A page given as bytes (an HTML string, a response a test client rendered): no
+    file behind it; `file` is where it would be in the site, for resolving its links."""
+    content: bytes = b""
+    content_type: str | None = None
+
+    def read(self, max_bytes: int = 10 * 1024 * 1024, site: "Site | None" = None) -> Fetched:
+        if len(self.content) > max_bytes:
+            raise Unreadable(f"page is {len(self.content) / 1048576:.1f} MiB, over the "
+                             f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+        return Fetched(self.content, self.content_type)
+
+    def cache_key_data(self) -> bytes | None:
+        return self.content + b"\0" + (self.content_type or "").encode()
 
 
 @dataclass(frozen=True)
@@ -63,6 +120,12 @@ class Site:
     # result stays good only while every such fact still holds
     _facts: dict = field(default_factory=dict, repr=False, compare=False)
     _recorded: set | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def origin(self) -> str:
+        """Where the site is: a folder's file URI here (`scheme://host` for a site on a
+        server, once there are such sources)."""
+        return self.root.as_uri()
 
     def fact(self, kind: str, path: str) -> bool:
         """Is `path` a dir, a file, or there at all (kind "dir", "file", "exists"), or a
@@ -276,25 +339,11 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     `page.problems`, and the page is empty so that rules have nothing to check."""
     def failed(message: str) -> Page:
         return Page(src.path, src.url, "", site=site, problems=[Problem("load-error", message)])
-    if site is not None:
-        outside = _leaves(src.file, site.root)
-        if outside:
-            return failed(outside)
     try:
-        st = src.file.stat()
-        if not stat.S_ISREG(st.st_mode):        # a FIFO would block the run forever
-            return failed("page is not a regular file (a pipe, socket or device)")
-        size = st.st_size
-        if size > max_bytes:
-            return failed(f"page is {size / 1048576:.1f} MiB, over the "
-                          f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
-        data = src.file.read_bytes()
-    except FileNotFoundError:
-        if src.file.is_symlink():
-            return failed("page is a dangling symbolic link (its target does not exist)")
-        return failed("page vanished before it could be read")
-    except OSError as e:
-        return failed(f"page could not be read: {e.strerror or e}")
+        fetched = src.read(max_bytes, site)
+    except Unreadable as e:
+        return failed(str(e))
+    data = fetched.data
     if not data.strip():
         return failed("page is empty")
     head = data[:8192]
@@ -305,7 +354,7 @@ def load(src: Source, site: Site | None = None, max_bytes: int = DEFAULT_MAX_BYT
     # parse error, which browsers (and lxml) read as U+FFFD
     if head.count(b"\x00") > max(2, len(head) // 100) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return failed("page is a binary file, not HTML")
-    text, enc, problems = decode(data)
+    text, enc, problems = decode(data, fetched.content_type)
     if "\r" in text:       # HTML: CR LF and lone CR are newlines, as editors count lines
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Page(src.path, src.url, text, encoding=enc, site=site, problems=problems)

@@ -156,3 +156,32 @@ def test_progress_lines_for_ci_logs_name_every_phase(tmp_path):
     assert "qa: pages 3/3 (100%)" in " ".join(lines) and any(
         re.match(r"qa: links across pages (\d+)/\1 \(100%\)", l) for l in lines), r.stderr
     assert qa("check", root, "--no-config", "-o", tmp_path / "r.txt").stderr == ""   # not a terminal
+
+
+# -- a source interface for any page (issue 10) ----------------------------------------
+def test_a_page_from_memory_runs_through_the_engine_like_a_file(tmp_path):
+    from qa import sources
+    from qa.config import Config
+    from qa.runner import check_page
+    (tmp_path / "ward.png").write_bytes(b"\x89PNG")
+    srcs, site, _ = sources.discover([str(tmp_path)])
+    html = ('<html lang="fr"><meta charset="utf-8"><title>Caf\xe9</title><main><h1>Caf\xe9</h1>'
+            '<img src="ward.png"><img src="gone.png" alt="x"></main></html>').encode("latin-1")
+    src = sources.MemorySource("news/cafe.html", tmp_path / "news" / "cafe.html", "news/cafe.html",
+                               content=html, content_type="text/html; charset=ISO-8859-1")
+    result = check_page(src, site, Config())
+    assert result.info.title == "Caf\xe9" and result.info.encoding == "windows-1252"
+    assert {(f.rule, f.message) for f in result.findings} == {
+        ("missing-alt-text", 'image "ward.png" has no alt attribute'),
+        ("broken-link", 'image "gone.png" does not exist'),
+        ("broken-link", 'image "ward.png" does not exist')}       # ../ward.png from news/
+    assert site.origin == tmp_path.as_uri()
+
+
+def test_the_transport_charset_comes_before_meta_and_an_unknown_one_is_passed_over():
+    from qa.page import decode
+    data = '<meta charset="utf-8"><p>Caf\xe9</p>'.encode("latin-1")
+    assert decode(data, "text/html; charset=windows-1252")[:2] == ('<meta charset="utf-8"><p>Caf\xe9</p>', "windows-1252")
+    text, enc, problems = decode(data, "text/html; charset=klingon")
+    assert enc == "utf-8" and problems            # the meta, then bytes that are not utf-8
+    assert decode("\ufeffx".encode("utf-8"), "text/html; charset=windows-1252")[1] == "utf-8"   # BOM first
