@@ -103,10 +103,9 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         f = Finding("", "", src.path, line, None, message)
         found.extend(s for s in [stamp(f, "rule-error", config, src.url)] if s)
     budget = _Budget(config.page_timeout)
-    recorded = site.recording()
-    facts = recorded.__enter__()
+    facts: set = set()
     try:
-        with names.memo():
+        with site.recording() as facts, names.memo():
             page = sources.load(src, site, config.max_page_size)
             if page.source:
                 current = "parsing"
@@ -140,7 +139,6 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         error(_crash(current, e))
     finally:
         budget.end()
-        recorded.__exit__(None, None, None)
     if page is None:
         page = sources.Page(src.path, src.url, "", site=site)
     for p in page.problems:
