@@ -5,6 +5,7 @@ data, so it runs the same in this process or in `--jobs N` worker processes; sit
 then join the small per-page tables once; the browser run (if asked) comes last."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -104,8 +105,9 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         found.extend(s for s in [stamp(f, "rule-error", config, src.url)] if s)
     budget = _Budget(config.page_timeout)
     facts: set = set()
+    recording = site.recording() if config.cache_dir else contextlib.nullcontext(facts)
     try:
-        with site.recording() as facts, names.memo():
+        with recording as facts, names.memo():
             page = sources.load(src, site, config.max_page_size)
             if page.source:
                 current = "parsing"
@@ -382,6 +384,7 @@ def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | N
         results[i] = r
         if keys[i] and not any(f.rule in ("load-error", "rule-error") for f in r.findings):
             cache.put(keys[i], r, r.facts)
+        results[i] = dataclasses.replace(r, facts=frozenset())      # kept: memory flat
     stats = {"dir": str(config.cache_dir), "from_cache": len(srcs) - len(todo), "checked": len(todo)}
     return results, stats   # type: ignore[return-value]
 
