@@ -210,6 +210,17 @@ def read_counts(tool: str, out: Path, cell: Cell) -> None:
         cell.note = "validates markup; no link or fragment checks"
 
 
+def read_counts_apart(tool: str, out: Path, cell: Cell) -> None:
+    """read_counts in a child process. Loading a big report (html-validate's is hundreds
+    of MiB parsed) would raise this process's high-water RSS, and a child started by
+    vfork + exec inherits its parent's high-water mark as its own ru_maxrss: every later
+    run would report at least that much."""
+    out_json = subprocess.run([sys.executable, __file__, "--read-counts", tool, str(out)],
+                              capture_output=True, text=True, check=True).stdout
+    for key, value in json.loads(out_json).items():
+        setattr(cell, key, value)
+
+
 # ---- the run --------------------------------------------------------------------------
 
 def fmt(x: float | None, spec: str = ".2f") -> str:
@@ -267,6 +278,13 @@ def parse_args(argv):
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--read-counts"]:           # read_counts_apart's child
+        cell = Cell(argv[1], "")
+        read_counts(argv[1], Path(argv[2]), cell)
+        print(json.dumps({"links": cell.links, "fragments": cell.fragments,
+                          "findings": cell.findings, "note": cell.note}))
+        return 0
     args = parse_args(argv)
 
     def log(msg: str) -> None:
@@ -336,8 +354,8 @@ def main(argv=None) -> int:
                         f"{run.tree_pss_mib:.0f} MiB PSS, exit {run.exit}")
                     if rep == 0:
                         try:
-                            read_counts(tool, out, cell)
-                        except (OSError, ValueError, KeyError, TypeError) as e:
+                            read_counts_apart(tool, out, cell)
+                        except (OSError, ValueError, subprocess.CalledProcessError) as e:
                             cell.note = f"output not read: {e!r}"[:120]
     print(f"Measured {date.today().isoformat()}, best of {args.repeat}, {os.cpu_count()} "
           f"CPUs; " + ", ".join(f"{k} {v}" for k, v in versions.items()) + "\n")
