@@ -182,14 +182,17 @@ class TreeSampler:
         return sum(self.cpu.values())
 
 
-def run_once(cmd: list[str], timeout: float | None) -> tuple[Run, str]:
+def run_once(cmd: list[str], timeout: float | None, *, stdout: Path | None = None,
+             cwd: Path = REPO) -> tuple[Run, str]:
     """Run `cmd` to completion. Its own rusage comes from wait4, so one run's peak memory
-    is not mixed up with an earlier, larger run's (RUSAGE_CHILDREN keeps the maximum)."""
-    with tempfile.TemporaryFile() as err:
+    is not mixed up with an earlier, larger run's (RUSAGE_CHILDREN keeps the maximum).
+    `stdout`: a file to write the command's standard output to (default: discarded)."""
+    with tempfile.TemporaryFile() as err, \
+            (open(stdout, "wb") if stdout else open(os.devnull, "wb")) as out:
         start = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=err,
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err,
                                     start_new_session=True)     # its own group: see kill
         except OSError as e:
             raise BenchError(f"cannot start {cmd[0]}: {e.strerror or e}") from None
