@@ -143,7 +143,7 @@ def netns_prefix() -> list[str]:
 def command(tool: str, corpus: Path, out: Path, args, exes: dict) -> tuple[list[str], bool]:
     """The command line, and whether its JSON comes on stdout (else it writes `out`)."""
     py = args.python
-    qa = [py, "-m", "qa", "check", str(corpus), "--no-config", "--no-progress",
+    qa = [py, "-m", "qa", "check", str(corpus), "--no-config", "--no-progress", "--no-cache",
           "--format", "json", "-o", str(out)]
     if tool == "floor":
         return [py, "-c", FLOOR, str(corpus)], False
