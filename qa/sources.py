@@ -3,6 +3,7 @@ site they form (so links between pages resolve as they would on the web server).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import fnmatch
 import os
 import posixpath
@@ -18,6 +19,7 @@ from qa.page import Page, Problem, decode
 PAGE_SUFFIXES = (".html", ".htm")
 INDEX_NAMES = ("index.html", "index.htm")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+RESOLVED_MAX = 50_000        # resolutions a site keeps (see Site.resolve)
 ASCII_WS = " \t\n\r\f"
 
 
@@ -159,15 +161,23 @@ class Site:
         ref = ref.strip()
         if ref[:1] in ("#", "?", ""):        # no path: this very page
             return self._resolve(page_url, ref)
-        key = (posixpath.dirname(page_url), ref)
+        # cached by folder and reference without its fragment: a docs site links to
+        # thousands of fragments of the same few pages
+        path, hash_, fragment = ref.partition("#")
+        key = (posixpath.dirname(page_url), path)
         hit = self._resolved.get(key)
         if hit is None:
+            if len(self._resolved) >= RESOLVED_MAX:      # memory stays flat on big sites
+                self._resolved.clear()
             with self.recording() as facts:
-                t = self._resolve(page_url, ref)
+                t = self._resolve(page_url, path)
             hit = self._resolved[key] = (t, frozenset(facts))
         elif self._recorded is not None:      # the facts it rests on, for this page too
             self._recorded |= hit[1]
-        return hit[0]
+        t = hit[0]
+        if hash_ and t.kind == "page":
+            t = dataclasses.replace(t, fragment=unquote(fragment))
+        return t
 
     def _resolve(self, page_url: str, ref: str) -> Target:
         ref = _backslashes(ref)

@@ -153,7 +153,9 @@ def collect(page, conf) -> dict:
         name = (norm(el.get("aria-label")) or norm(el.text_content())).casefold()
         if name and len(name) <= NAME_MAX:
             links.setdefault(name, set()).add(href)
-    return {"url": page.url, "base": base, "found": found, "links": links}
+    # kept for the whole run, for every page: tuples, a third of the sets' memory
+    return {"url": page.url, "base": base, "found": found,
+            "links": {name: tuple(hrefs) for name, hrefs in links.items()}}
 
 
 def check_site(site, tables, conf):
