@@ -88,6 +88,9 @@ class Cache:
     def put(self, key: str, result: Any, facts: frozenset) -> None:
         path = self._file(key)
         try:
+            if not self.dir.is_dir():        # as ruff's and pytest's caches: git passes it over
+                self.dir.mkdir(parents=True, exist_ok=True)
+                (self.dir / ".gitignore").write_text("# made by qa: the cache of `qa check`\n*\n")
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:

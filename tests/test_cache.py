@@ -47,6 +47,7 @@ def test_an_unchanged_site_comes_from_the_cache_with_the_same_findings(project):
     assert findings(warm) == findings(cold)
     assert [f["fingerprint"] for f in warm["findings"]] == [f["fingerprint"] for f in cold["findings"]]
     assert "cache" not in run(project, "--no-cache")["meta"]
+    assert (project / ".qa-cache" / ".gitignore").read_text().splitlines()[-1] == "*"   # git passes it over
 
 
 def test_a_changed_page_is_checked_again_and_only_it(project):
