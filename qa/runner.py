@@ -6,6 +6,7 @@ then join the small per-page tables once; the browser run (if asked) comes last.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import dataclasses
 import multiprocessing
 import os
@@ -211,7 +212,7 @@ def run(paths: list[str], config: Config | None = None,
     meta: dict[str, Any] = {"site_root": root_shown}
     if cached:
         meta["cache"] = cached
-    notes += _unmatched_globs(config, [r.url for r in results], srcs, site)
+    notes += _unmatched_globs(config, [r.url for r in results], site)
     if notes:
         meta["notes"] = notes
     if config.browser.get("enabled") and config.selected("axe"):
@@ -333,13 +334,12 @@ def number_occurrences(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _unmatched_globs(config: Config, urls: list[str], srcs, site) -> list[str]:
+def _unmatched_globs(config: Config, urls: list[str], site) -> list[str]:
     """A note for each exclude or override glob that matched no page: a glob written with
     the site folder's name in front (`site/drafts/*`) silently matches nothing, since
     globs match the path inside the site (`drafts/*`)."""
-    import fnmatch
     checked = set(urls)
-    every = checked | set(getattr(site, "excluded", ()))
+    every = checked | set(site.excluded)
     notes = []
     globs = [("exclude", g, every) for g in config.exclude] + [
         (f"overrides[{i}].paths", g, checked) for i, (pats, _) in enumerate(config.overrides)
@@ -348,7 +348,7 @@ def _unmatched_globs(config: Config, urls: list[str], srcs, site) -> list[str]:
         if any(fnmatch.fnmatch(u, glob) for u in pool):
             continue
         hint = ""
-        head, _, rest = glob.partition("/")
+        _, _, rest = glob.partition("/")
         if rest and any(fnmatch.fnmatch(u, rest) for u in pool):
             hint = f' (globs match the path inside the site: "{rest}" would)'
         notes.append(f'{where} glob "{glob}" matched no page{hint}')
