@@ -11,7 +11,7 @@ from typing import Any
 
 SEVERITIES = ("error", "warning", "info")          # most severe first
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-_NUMBERS = re.compile(r"\d+")
+NUMBERS = re.compile(r"\d+")
 
 
 def at_least(severity: str, threshold: str) -> bool:
@@ -80,7 +80,7 @@ class Finding:
         apart by their order on the page."""
         what = self.subject if self.subject is not None else self.element
         if what is None:     # nothing but words: their numbers may be lines ("first at 11")
-            what = _NUMBERS.sub("#", self.message)
+            what = NUMBERS.sub("#", self.message)
         return (self.rule, self.page or self.path, " ".join(str(what).split()))
 
     @property

@@ -81,9 +81,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str, list
     t = _TRANSPORT_CHARSET.search(content_type or "")
     found = webencodings.lookup(t.group(1)) if t else None
     if found is not None and found.name != "replacement":
-        info = codecs.lookup(_SUPERSET[found.name]) if found.name in _SUPERSET \
-            else found.codec_info
-        return _decode_as(data, info, problems), found.name, problems
+        return _decode_as(data, _codec(found), problems), found.name, problems
     m = _META_CHARSET.search(data[:4096])
     if m:
         label = m.group(1).decode("ascii", "replace").lower()
@@ -99,9 +97,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str, list
             found = webencodings.UTF8
         elif found.name.startswith("utf-16"):       # HTML: a meta utf-16 means utf-8
             found = webencodings.UTF8
-        info = codecs.lookup(_SUPERSET[found.name]) if found.name in _SUPERSET \
-            else found.codec_info
-        return _decode_as(data, info, problems), found.name, problems
+        return _decode_as(data, _codec(found), problems), found.name, problems
     try:
         return data.decode("utf-8"), "utf-8", problems
     except UnicodeDecodeError as e:
@@ -111,6 +107,11 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str, list
             "page declares no charset and is not valid utf-8 "
             f"(byte 0x{data[e.start]:02x} at line {line}); read as windows-1252", line))
         return data.decode("cp1252", "replace"), "windows-1252", problems
+
+
+def _codec(found: webencodings.Encoding) -> codecs.CodecInfo:
+    """The Python codec that reads a WHATWG encoding as browsers read it."""
+    return codecs.lookup(_SUPERSET[found.name]) if found.name in _SUPERSET else found.codec_info
 
 
 def _decode_as(data: bytes, info: codecs.CodecInfo, problems: list[Problem]) -> str:

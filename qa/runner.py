@@ -22,7 +22,7 @@ from typing import Any, Callable
 import rules
 from qa import __version__, names, sources, suppress
 from qa.config import PREFIXES, Config
-from qa.findings import SEVERITY_RANK, Finding, PageInfo, Report
+from qa.findings import NUMBERS, SEVERITY_RANK, Finding, PageInfo, Report
 from qa.page import descriptor_of_html as page_descriptor_of_html
 
 class UsageError(Exception):
@@ -309,7 +309,7 @@ def template_causes(findings: list[Finding]) -> list[Finding]:
     def key(f: Finding):
         if f.cause or not f.element or f.rule == "reading-level":
             return None
-        return (f.rule, f.severity, _UP_DIRS.sub("", f.element), _NUMBERS.sub("#", f.message))
+        return (f.rule, f.severity, _UP_DIRS.sub("", f.element), NUMBERS.sub("#", f.message))
     pages: dict[tuple, set[str]] = {}
     for f in findings:
         k = key(f)
@@ -361,7 +361,6 @@ def _crash(rid: str, e: Exception) -> str:
             f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
 
 
-_NUMBERS = re.compile(r"\d+")
 AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
 
 

@@ -34,6 +34,12 @@ class Unreadable(Exception):
     """The page could not be read; the message says why, in words (a load-error)."""
 
 
+def _fits(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise Unreadable(f"page is {size / 1048576:.1f} MiB, over the "
+                         f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+
+
 @dataclass(frozen=True)
 class Source:
     """A page in a file. `read()` is all the engine asks of a source: another kind of
@@ -51,9 +57,7 @@ class Source:
             st = self.file.stat()
             if not stat.S_ISREG(st.st_mode):        # a FIFO would block the run forever
                 raise Unreadable("page is not a regular file (a pipe, socket or device)")
-            if st.st_size > max_bytes:
-                raise Unreadable(f"page is {st.st_size / 1048576:.1f} MiB, over the "
-                                 f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+            _fits(st.st_size, max_bytes)
             return Fetched(self.file.read_bytes())
         except FileNotFoundError:
             if self.file.is_symlink():
@@ -78,9 +82,7 @@ class MemorySource(Source):
     content_type: str | None = None
 
     def read(self, max_bytes: int = 10 * 1024 * 1024, site: "Site | None" = None) -> Fetched:
-        if len(self.content) > max_bytes:
-            raise Unreadable(f"page is {len(self.content) / 1048576:.1f} MiB, over the "
-                             f"{max_bytes / 1048576:.0f} MiB limit (max-page-size); not checked")
+        _fits(len(self.content), max_bytes)
         return Fetched(self.content, self.content_type)
 
     def cache_key_data(self) -> bytes | None:
