@@ -18,12 +18,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa.atomic import replace_file
 from qa.findings import Finding, Report
 
 VERSION = 1
@@ -79,18 +78,7 @@ class Baseline:
                "known": sorted((_entry(e) for e in self.known), key=_order),
                "reviewed": sorted((_entry(e, reviewed=True) for e in self.reviewed), key=_order)}
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".qa-{self.path.name}.", suffix=".tmp",
-                                   dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
+        replace_file(self.path, text.encode("utf-8"))
 
 _KEYS = ("fingerprint", "rule", "page", "message")
 _REVIEW_KEYS = ("reason", "by", "on")

@@ -17,13 +17,13 @@ cache is a folder of the user's own (pickle files): never point it at one others
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from qa.atomic import replace_file
 
 FORMAT = 1
 DEFAULT_DIR = ".qa-cache"
@@ -91,13 +91,7 @@ class Cache:
             if not self.dir.is_dir():        # as ruff's and pytest's caches: git passes it over
                 self.dir.mkdir(parents=True, exist_ok=True)
                 (self.dir / ".gitignore").write_text("# made by qa: the cache of `qa check`\n*\n")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump({"result": result, "facts": facts}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            replace_file(path, pickle.dumps({"result": result, "facts": facts},
+                                            protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:              # a read-only folder: run without the cache
-            try:
-                os.unlink(tmp)       # type: ignore[possibly-undefined]
-            except (OSError, NameError):
-                pass
+            pass
