@@ -66,10 +66,10 @@ class PageTimeout(BaseException):
 
 class _Budget:
     """Raise PageTimeout in the main thread after `seconds` (SIGALRM; --jobs workers run
-    pages in their main thread too), and again every 0.1 s until the page's code has
+    pages in their main thread too), and again every second until the page's code has
     caught it: Python prints and drops an exception raised inside a gc or weakref
-    callback. Once `caught` (or `end()`), the alarm raises nothing more, wherever it
-    lands."""
+    callback (a second apart, so that the hook reporting the dropped one is done). Once
+    `caught` (or `end()`), the alarm raises nothing more, wherever it lands."""
 
     def __init__(self, seconds: float):
         self.on = hasattr(signal, "setitimer") and \
@@ -77,7 +77,7 @@ class _Budget:
         self.caught = False
         if self.on:
             self.previous = signal.signal(signal.SIGALRM, self._expire)
-            signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+            signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
 
     def _expire(self, signum, frame):
         if not self.caught:
