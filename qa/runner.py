@@ -263,7 +263,7 @@ def _apply_ignores(findings: list[Finding], config: Config, site,
             return False
         url = f.page or f.path
         if url not in trees:
-            page = sources.load(sources.Source(f.path, site.root / url, url), site)
+            page = sources.load(site.source(url, f.path), site)
             trees[url] = page.tree if page.source else None
         tree = trees[url]
         if tree is None:
@@ -466,7 +466,7 @@ def _browser(results, site, config, findings, meta, url_of, progress=None, src_o
                               recheck=recheck, on_page=on_page,
                               # the file itself (a name that is not UTF-8 keeps its bytes)
                               load_page=lambda url: sources.load((src_of or {}).get(url) or
-                                  sources.Source(path_of[url], site.root / url, url), site))
+                                  site.source(url, path_of[url]), site))
     meta.update(run.meta)
     if progress:
         progress("browser", len(loaded), len(loaded))

@@ -222,6 +222,19 @@ class Site:
             rel = file.relative_to(self.root).as_posix()
         return Target("page", rel, file, fragment)
 
+    def source(self, url: str, path: str | None = None) -> Source:
+        """The source of the page at site url `url` (shown as `path`), to read it again: a
+        finding across pages is placed on its element only once it turns out broken."""
+        return Source(path or url, self.root / url, url)
+
+    def outside_run(self, url: str) -> Source | None:
+        """A page of the site that this run did not check (a link into a folder not named)
+        whose anchors can still be read; None when there is no such page."""
+        file = self.root / url
+        if url.lower().endswith(PAGE_SUFFIXES) and file.is_file():
+            return Source(url, file, url)
+        return None
+
     def exists(self, target: Target) -> bool:
         if self.fact("page", target.url):
             return True

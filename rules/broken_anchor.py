@@ -19,7 +19,7 @@ import dataclasses
 
 from qa.findings import Finding
 from qa.names import shorten
-from qa.sources import PAGE_SUFFIXES, Source, clean, document_base, load
+from qa.sources import clean, document_base, load
 
 ID = "broken-anchor"
 SCOPE = "site"
@@ -83,10 +83,10 @@ def check_site(site, tables, conf):
 
     def ids_of(url: str):
         if url not in ids:      # a local page outside this run: parse it once
-            file = site.root / url
             ids[url] = None
-            if url.lower().endswith(PAGE_SUFFIXES) and file.is_file():
-                page = load(Source(url, file, url), site)
+            src = site.outside_run(url)
+            if src is not None:
+                page = load(src, site)
                 if page.source:
                     ids[url] = anchor_targets(page)
         return ids[url]
@@ -107,7 +107,7 @@ def check_site(site, tables, conf):
             subject = f'{ref["url"]}#{ref["raw"]}'
             if "line" not in ref:           # read the referring page again, once
                 if links is None:
-                    page = load(Source(table["path"], site.root / table["url"], table["url"]), site)
+                    page = load(site.source(table["url"], table["path"]), site)
                     links = (page, list(page.elements("a", "area")) if page.source else [])
                 page, els = links
                 if ref["n"] < len(els):
