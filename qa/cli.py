@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"qa {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="check HTML pages and directories",
-                       description="Check HTML files and directories (a directory forms a site).")
+                       description="Check HTML files and directories (a directory forms a site), "
+                                   "or a running site by its URL (crawled within its host).")
     _run_options(c)
     c.add_argument("--format", default="text",
                    help=f"output format(s), comma-separated: {', '.join(reports.FORMATS)} (default text)")
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="gate only on findings not in this baseline; list the ones fixed since")
     g.add_argument("--update-baseline", action="store_true",
                    help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
+    _crawl_options(c)
     _browser_options(c)
     b = sub.add_parser("baseline", help="record today's findings as the known ones",
                        description="Check the pages and write every finding into a baseline "
@@ -51,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(b)
     b.add_argument("-o", "--output", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the baseline file (default {baseline.DEFAULT_FILE})")
+    _crawl_options(b)
     _browser_options(b)
     r = sub.add_parser("review", help="mark findings as reviewed and fine, with a reason",
                        description="Mark heuristic and needs-review findings (alt text "
@@ -63,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--by", help="who decided (default: git's user.name, or $USER)")
     r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
+    _crawl_options(r)
     _browser_options(r)
     r = sub.add_parser("report", help="render a saved JSON report again, in any format",
                        description="Render a report saved with --format json in other formats.")
@@ -83,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_options(c: argparse.ArgumentParser) -> None:
     """What every command that checks pages takes."""
-    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("paths", nargs="*", metavar="PATH",
+                   help="HTML files, folders (a folder forms a site), or http(s) URLs of a running site")
     c.add_argument("--config", metavar="FILE", help="config file (default: qa.toml or pyproject.toml [tool.qa], found upwards)")
     c.add_argument("--no-config", action="store_true", help="ignore config files")
     c.add_argument("--site-root", metavar="DIR", help="directory that root-relative links (/x.html) resolve against")
@@ -104,6 +109,31 @@ def _run_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     c.add_argument("--progress", action="store_true",
                    help="progress as plain lines on stderr every few seconds (for CI logs)")
+
+
+def _crawl_options(c: argparse.ArgumentParser) -> None:
+    w = c.add_argument_group("running sites (PATH is an http:// or https:// URL)")
+    w.add_argument("--max-pages", type=int, metavar="N", help="check at most N pages (default 10000)")
+    w.add_argument("--max-depth", type=int, metavar="N",
+                   help="follow links at most N steps from the start (default: no limit; 0 with --sitemap)")
+    w.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                   help="crawl this host too (host or host:port), as part of the site")
+    w.add_argument("--ignore-robots", action="store_true", default=None,
+                   help="fetch what robots.txt disallows (your own staging site)")
+    w.add_argument("--sitemap", action="append", default=[], metavar="URL|FILE",
+                   help="check the pages this sitemap (or sitemap index, gzip too) lists")
+    w.add_argument("--crawl-exclude", action="append", default=[], metavar="REGEX",
+                   help="do not fetch URLs this regular expression matches")
+    w.add_argument("--query", choices=("keep", "drop"),
+                   help="keep query strings as part of a page's address, or drop them (default keep)")
+    w.add_argument("--per-host", type=int, metavar="N", help="requests at a time to one host (default 8)")
+    w.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-request time limit (default 30)")
+    w.add_argument("--header", action="append", default=[], metavar='"NAME: VALUE"',
+                   help="send this header to the site (a login token); never shown in reports")
+    w.add_argument("--cookie", action="append", default=[], metavar="NAME=VALUE",
+                   help="send this cookie to the site; never shown in reports")
+    w.add_argument("--auth-env", metavar="VAR",
+                   help='HTTP basic auth from the environment variable VAR ("user:password")')
 
 
 def _browser_options(c: argparse.ArgumentParser) -> None:
@@ -294,6 +324,7 @@ def _config(args) -> qaconfig.Config:
         cfg.select = args.select
     if args.ignore is not None:
         cfg.ignore = cfg.ignore + args.ignore
+    _crawl_config(args, cfg)
     for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
                       ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
                       ("remote_url", "remote-url"), ("browser_timeout", "timeout")):
@@ -302,8 +333,45 @@ def _config(args) -> qaconfig.Config:
     return cfg
 
 
+def _crawl_config(args, cfg: qaconfig.Config) -> None:
+    """Fold the crawl flags into the config's [crawl] table, checked as the table is (a bad
+    value is exit 2 naming the flag)."""
+    if not hasattr(args, "max_pages"):
+        return
+    flags = {"max_pages": "max-pages", "max_depth": "max-depth", "ignore_robots": "ignore-robots",
+             "query": "query", "per_host": "per-host", "timeout": "timeout"}
+    table = dict(cfg.crawl)
+    for flag, key in flags.items():
+        if getattr(args, flag) is not None:
+            try:
+                qaconfig.crawl_table({key: getattr(args, flag)})
+            except qaconfig.ConfigError as e:
+                raise UsageError(f"--{key}: {e.reason}") from None
+            table[key] = getattr(args, flag)
+    for flag, key in (("allow_host", "allow-hosts"), ("sitemap", "sitemaps"),
+                      ("crawl_exclude", "exclude")):
+        if getattr(args, flag):
+            table[key] = list(table.get(key, [])) + getattr(args, flag)
+    try:
+        table = qaconfig.crawl_table(table)
+    except qaconfig.ConfigError as e:
+        raise UsageError(f"{e.key.replace('crawl.', '--')}: {e.reason}") from None
+    if args.header or args.cookie or args.auth_env:
+        from urllib.parse import urlsplit
+        from qa import fetch
+        hosts = {urlsplit(p).netloc.lower() for p in args.paths if "://" in p}
+        hosts |= {h.lower() for h in table.get("allow-hosts", [])}
+        try:
+            table["credentials"] = fetch.credentials(args.header, args.cookie, args.auth_env, hosts)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+    cfg.crawl = table
+
+
 def _run(args, cfg: qaconfig.Config):
     """The report of one run over args.paths (UsageError when the browser cannot start)."""
+    if not args.paths and not cfg.crawl.get("sitemaps"):
+        raise UsageError("name the files, folders or URL to check (or --sitemap)")
     only = None
     if args.changed_since:
         from qa import changes

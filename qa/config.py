@@ -18,7 +18,11 @@ from qa.findings import SEVERITIES
 BROWSER_KEYS = {"enabled": bool, "jobs": int, "chrome": str, "chromedriver": str,
                 "timeout": (int, float), "axe-script": str, "remote-url": str,
                 "tags": list, "rules": dict}
-TOP_KEYS = {"fail-on", "site-root", "exclude", "max-page-size", "page-timeout", "jobs", "rules",
+CRAWL_KEYS = {"max-pages": int, "max-depth": int, "allow-hosts": list, "ignore-robots": bool,
+              "per-host": int, "timeout": (int, float), "retries": int, "query": str,
+              "ignore-params": list, "max-query-variants": int, "exclude": list,
+              "sitemaps": list}
+TOP_KEYS = {"crawl", "fail-on", "site-root", "exclude", "max-page-size", "page-timeout", "jobs", "rules",
             "select", "ignore",
             "overrides", "browser"}
 PREFIXES = ("axe",)          # families of rules named by prefix: "axe" covers "axe.*"
@@ -77,6 +81,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     ignores: list[Ignore] = field(default_factory=list)
     cache_dir: str | None = None        # the incremental cache (the CLI: .qa-cache); None: off
+    crawl: dict[str, Any] = field(default_factory=dict)    # [crawl]: checking a running site
 
     @classmethod
     def default(cls) -> "Config":
@@ -222,6 +227,8 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
         cfg.jobs = jobs("jobs", table["jobs"])
     if "browser" in table:
         cfg.browser = _browser(table["browser"])
+    if "crawl" in table:
+        cfg.crawl = crawl_table(table["crawl"])
     cfg.rules = _rules("rules", table.get("rules", {}))
     for i, ov in enumerate(_typed("overrides", table.get("overrides", []), list)):
         key = f"overrides[{i}]"
@@ -314,6 +321,39 @@ def _browser(value: Any) -> dict[str, Any]:
     if "timeout" in table:
         seconds("browser.timeout", table["timeout"])
     return {"enabled": False, **table}
+
+
+def crawl_table(value: Any, where: str = "crawl") -> dict[str, Any]:
+    """The [crawl] table (the CLI's crawl flags go through here too, named as flags)."""
+    import re as _re
+    table = _typed(where, value, dict)
+    for k, v in table.items():
+        if k not in CRAWL_KEYS:
+            raise ConfigError(f"{where}.{k}", f"unknown key; expected one of {', '.join(sorted(CRAWL_KEYS))}")
+        _typed(f"{where}.{k}", v, CRAWL_KEYS[k])
+    for k in ("max-pages", "per-host", "max-query-variants"):
+        if k in table:
+            _positive(f"{where}.{k}", table[k])
+            if table[k] > 10_000_000:
+                raise ConfigError(f"{where}.{k}", f"at most 10000000, got {table[k]}")
+    for k in ("max-depth", "retries"):
+        if k in table and not 0 <= table[k] <= 1000:
+            raise ConfigError(f"{where}.{k}", f"expected 0 to 1000, got {table[k]}")
+    if "timeout" in table:
+        table["timeout"] = seconds(f"{where}.timeout", table["timeout"])
+        if table["timeout"] <= 0:
+            raise ConfigError(f"{where}.timeout", "must be more than 0 seconds")
+    if table.get("query", "keep") not in ("keep", "drop"):
+        raise ConfigError(f"{where}.query", f'expected "keep" or "drop", got {table["query"]!r}')
+    for k in ("allow-hosts", "ignore-params", "exclude", "sitemaps"):
+        if k in table:
+            _str_list(f"{where}.{k}", table[k])
+    for x in table.get("exclude", ()):
+        try:
+            _re.compile(x)
+        except _re.error as e:
+            raise ConfigError(f"{where}.exclude", f"not a regular expression: {x!r} ({e})") from None
+    return table
 
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",

@@ -130,11 +130,14 @@ class PageInfo:
     metrics: dict[str, Any] = field(default_factory=dict)
     url: str | None = None              # the page as the site names it ("news/a.html")
     seconds: float | None = None     # wall time the engine spent on the page (JUnit times)
+    # a page of a running site: what the server answered (status, content_type, seconds,
+    # redirects [[status, location]...])
+    fetch: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "url": self.url, "title": self.title, "lang": self.lang,
                 "encoding": self.encoding, **_metrics_out(self.metrics),
-                "seconds": self.seconds}
+                "seconds": self.seconds, **({"fetch": self.fetch} if self.fetch else {})}
 
 
 def _metrics_out(m: dict[str, Any]) -> dict[str, Any]:

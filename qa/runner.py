@@ -149,7 +149,8 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
     info = PageInfo(src.path, page.title if page.source else None,
                     page.lang if page.source else None, page.encoding, dict(page.metrics),
-                    src.url, seconds=time.perf_counter() - started)
+                    src.url, seconds=time.perf_counter() - started,
+                    fetch=src.response.as_dict() if getattr(src, "response", None) else None)
     return PageResult(src.url, info, found, tables, sups, frozenset(facts))
 
 
@@ -165,12 +166,44 @@ def run(paths: list[str], config: Config | None = None,
     ("pages", "links across pages", "browser"). With `only` (site urls), just those pages
     are checked, against the whole site (links into the others still resolve)."""
     config = config or Config.default()
-    if config.site_root and not os.path.isdir(config.site_root):
-        raise UsageError(f'site root "{config.site_root}" is not a directory')
-    srcs, site, missing = sources.discover(paths, config.site_root, config.exclude)
-    if missing:
-        raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
-    notes = [f"skipped {p}: {why}" for p, why in site.skipped]
+    with contextlib.ExitStack() as stack:
+        from qa import crawl
+        if any(crawl.is_url(p) for p in paths) or config.crawl.get("sitemaps"):
+            if not all(crawl.is_url(p) for p in paths):
+                raise UsageError("give URLs or files and folders to check, not both")
+            srcs, site, notes = _crawl(paths, config, progress, stack)
+            # a crawl fetches every page anew: the cache is for files
+            config = dataclasses.replace(config, cache_dir=None)
+        else:
+            if config.site_root and not os.path.isdir(config.site_root):
+                raise UsageError(f'site root "{config.site_root}" is not a directory')
+            srcs, site, missing = sources.discover(paths, config.site_root, config.exclude)
+            if missing:
+                raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
+            notes = [f"skipped {p}: {why}" for p, why in site.skipped]
+        return _run(paths, srcs, site, notes, config, progress, only)
+
+
+def _crawl(paths, config, progress, stack):
+    """The pages of the running site at `paths` (URLs), fetched into a spool folder that
+    lives as long as the run."""
+    import tempfile
+    from pathlib import Path
+    from qa import crawl
+    options = crawl.options_from(config, paths)
+    listed = None
+    if options.sitemaps:
+        listed, problems = crawl.sitemap_pages(options)
+    spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="qa-crawl-")))
+    try:
+        result = crawl.crawl(list(paths), options, spool, progress, listed)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    notes = (problems if listed is not None else []) + result.notes
+    return result.sources, result.site, notes
+
+
+def _run(paths, srcs, site, notes, config, progress, only) -> Report:
     if only is not None and srcs:
         srcs = [s for s in srcs if s.url in only]
         notes.append(f"checked {len(srcs)} changed or affected "
@@ -179,12 +212,15 @@ def run(paths: list[str], config: Config | None = None,
             return Report(tool={"name": "qa", "version": __version__}, pages=[], findings=[],
                           fail_on=config.fail_on, rules=_rule_docs([]),
                           meta={"site_root": sources.printable(str(site.root)), "notes": notes})
+    if not srcs and site.serves_urls:
+        raise UsageError(f"no HTML page answered at {' '.join(paths)}"
+                         + "".join(f"; {n}" for n in notes))
     if not srcs:
         raise UsageError(f"no HTML pages (*.html, *.htm) found in {' '.join(paths)}"
                          + "".join(f"; {n}" for n in notes))
     results, cached = _check_all(srcs, site, config, progress)
     url_of = {r.info.path: r.url for r in results}
-    root_shown = sources.printable(str(site.root))
+    root_shown = site.origin if site.serves_urls else sources.printable(str(site.root))
     findings = [f for r in results for f in r.findings]
     for folder, why in site.unreadable:       # its pages went unchecked: never a quiet 0
         f = Finding("", "", folder, None, None,
@@ -209,7 +245,7 @@ def run(paths: list[str], config: Config | None = None,
 
     if progress and site_rules:
         progress("links across pages", len(site_rules), len(site_rules))
-    meta: dict[str, Any] = {"site_root": root_shown}
+    meta: dict[str, Any] = {"site_root": site.origin if site.serves_urls else root_shown}
     if cached:
         meta["cache"] = cached
     notes += _unmatched_globs(config, [r.url for r in results], site)
@@ -462,11 +498,18 @@ def _browser(results, site, config, findings, meta, url_of, progress=None, src_o
             started[0] += 1
             if progress:
                 progress("browser", started[0] - 1, len(loaded))
-    run = browser.run_browser([(r.info.path, r.url) for r in loaded], site.root, opts,
-                              recheck=recheck, on_page=on_page,
+    # a running site is checked live, at its own URLs (no loopback copy); the browser's
+    # answers are keyed back to site urls
+    live = {site.full(r.url): r.url for r in loaded} if site.serves_urls else {}
+    to_browser = (lambda u: site.full(u)) if live else (lambda u: u)
+    run = browser.run_browser([(r.info.path, to_browser(r.url)) for r in loaded], site.root, opts,
+                              recheck={to_browser(u): qs for u, qs in recheck.items()},
+                              on_page=on_page,
                               # the file itself (a name that is not UTF-8 keeps its bytes)
-                              load_page=lambda url: sources.load((src_of or {}).get(url) or
-                                  site.source(url, path_of[url]), site))
+                              load_page=lambda url: sources.load((src_of or {}).get(live.get(url, url)) or
+                                  site.source(live.get(url, url), path_of[live.get(url, url)]), site))
+    if live:
+        run.rendered_fragments = {live.get(u, u): v for u, v in run.rendered_fragments.items()}
     meta.update(run.meta)
     if progress:
         progress("browser", len(loaded), len(loaded))

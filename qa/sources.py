@@ -99,6 +99,7 @@ class Target:
     url: str = ""       # site-relative path of the target file
     file: Path | None = None
     fragment: str | None = None   # percent-decoded; None when the reference has no '#'
+    requested: str = ""     # on a server: the url asked for, when redirects led to `url`
 
 
 @dataclass
@@ -125,10 +126,11 @@ class Site:
     _facts: dict = field(default_factory=dict, repr=False, compare=False)
     _recorded: set | None = field(default=None, repr=False, compare=False)
 
+    serves_urls = False     # a folder; a site on a server (qa.crawl.HttpSite) says True
+
     @property
     def origin(self) -> str:
-        """Where the site is: a folder's file URI here (`scheme://host` for a site on a
-        server, once there are such sources)."""
+        """Where the site is: a folder's file URI (`scheme://host` for a site on a server)."""
         return self.root.as_uri()
 
     def fact(self, kind: str, path: str) -> bool:
@@ -263,7 +265,7 @@ def document_base(page) -> str | None:
     page's own, or that of its first `<base href>` (HTML: only the first one counts).
     None when the references are not local files: the base is on another host, or the
     page was fetched from a server."""
-    if page.site is None or "://" in page.url:
+    if page.site is None or ("://" in page.url and not page.site.serves_urls):
         return None
     href = next((clean(b.get("href")) for b in page.elements("base")
                  if b.get("href") is not None), "")

@@ -288,6 +288,8 @@ def build_view(report: Report) -> dict[str, Any]:
             reading["lang_attr"] = lang_attr(reading["language"]) or lang
         pages.append({
             "path": show[path], "anchor": anchor[path], "counts": counts_per_page[path],
+            # a page of a running site: a link to open it (only http(s): never javascript:)
+            "href": path if path.startswith(("http://", "https://")) else None,
             "title": info.title if info else None,
             "lang_attr": lang,
             "groups": _kinds(per_page.get(path, []), rules),

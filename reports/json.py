@@ -120,4 +120,5 @@ def _page(d: dict, where: str) -> PageInfo:
     url = d.get("url")
     return PageInfo(d["path"], d.get("title"), d.get("lang"), d.get("encoding"), metrics,
                     url=url if isinstance(url, str) else None,
-                    seconds=seconds if isinstance(seconds, (int, float)) else None)
+                    seconds=seconds if isinstance(seconds, (int, float)) else None,
+                    fetch=d["fetch"] if isinstance(d.get("fetch"), dict) else None)

@@ -27,7 +27,8 @@ import fnmatch
 import re
 
 from qa.names import shorten
-from qa.sources import ASCII_WS as _ASCII_WS, clean, document_base
+from qa.links import references, srcset_urls  # noqa: F401 - part of this rule's API
+from qa.sources import document_base
 
 ID = "broken-link"
 SCOPE = "page"
@@ -40,65 +41,6 @@ WHY = ("Visitors who follow a broken link reach an error page instead of the inf
 FIX = ("Correct the address to point at the page or file as it is named now, upload the "
        "missing file, or remove the link.")
 HELP_URL = "https://www.w3.org/Provider/Style/URI"
-
-# which attributes hold references, per element (HTML: links, embedded content, srcset)
-_ATTRS = {"a": ("href",), "area": ("href",), "link": ("href",), "img": ("src", "srcset"),
-          "source": ("src", "srcset"), "script": ("src",), "iframe": ("src",),
-          "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-          "embed": ("src",), "object": ("data",), "input": ("src",)}
-_NOUNS = {"img": "image", "input": "image", "picture": "image", "script": "script",
-          "iframe": "frame", "video": "video", "audio": "audio", "track": "text track",
-          "embed": "embedded file", "object": "embedded file"}
-
-
-def srcset_urls(value: str) -> list[str]:
-    """The URL of each image candidate (HTML: "parse a srcset attribute")."""
-    urls, pos, n = [], 0, len(value)
-    while pos < n:
-        while pos < n and value[pos] in _ASCII_WS + ",":
-            pos += 1
-        start = pos
-        while pos < n and value[pos] not in _ASCII_WS:
-            pos += 1
-        url = value[start:pos]
-        if url.endswith(","):           # "a.png," ends the candidate, no descriptors
-            url = url.rstrip(",")
-        else:                           # skip descriptors up to a comma outside parens
-            depth = 0
-            while pos < n and (value[pos] != "," or depth):
-                depth += {"(": 1, ")": -1 if depth else 0}.get(value[pos], 0)
-                pos += 1
-        if url:
-            urls.append(url)
-    return urls
-
-
-def references(page):
-    """(element, what it is called in messages, reference) for every local-looking reference."""
-    for el in page.elements(*_ATTRS):
-        tag = el.tag.lower()
-        if tag == "input" and el.get("type", "").strip().lower() != "image":
-            continue
-        rel = set(el.get("rel", "").lower().split())
-        if tag == "link" and rel & {"dns-prefetch", "preconnect"}:   # an origin, not a file
-            continue
-        for attr in _ATTRS[tag]:
-            value = el.get(attr)
-            for ref in (srcset_urls(value) if attr == "srcset" else [value]) if value else ():
-                if clean(ref):
-                    yield el, _noun(el, tag, attr, rel), clean(ref)
-
-
-def _noun(el, tag: str, attr: str, rel: set[str]) -> str:
-    if attr == "poster":
-        return "poster image"
-    if tag == "source":
-        parent = el.getparent()
-        return _NOUNS.get(parent.tag.lower() if parent is not None else "", "image")
-    if tag == "link":
-        return "stylesheet" if "stylesheet" in rel else "link to"
-    return _NOUNS.get(tag, "link to")
-
 
 def _matchers(patterns: list) -> list:
     try:
@@ -135,9 +77,38 @@ def check(page, conf):
                                severity=severity, subject=ref,
                                cause=f'outside the site root: "{shorten(target.url, 100)}"')
         elif not page.site.exists(target):
-            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist',
-                               severity=severity, subject=ref,
-                               cause=f'missing file "{shorten(target.url, 100)}"')
+            answer = page.site.broken(target) if page.site.serves_urls else None
+            if answer is None:
+                yield page.finding(el, f'{noun} "{shorten(ref, 100)}" does not exist',
+                                   severity=severity, subject=ref,
+                                   cause=f'missing file "{shorten(target.url, 100)}"')
+            else:       # on a server: what it answered (a network failure: a warning)
+                where = shorten(page.site.full(target.requested or target.url), 100)
+                yield page.finding(el, f'{noun} "{shorten(ref, 100)}" is broken ({answer.describe()})',
+                                   severity=severity or _severity(answer),
+                                   subject=ref, cause=f'{_short(answer)} at "{where}"')
+        elif page.site.serves_urls and len(hops := page.site.redirects(target)) >= 2:
+            chain = " → ".join(shorten(u, 60) for _, u in hops)
+            yield page.finding(el, f'{noun} "{shorten(ref, 100)}" goes through {len(hops)} '
+                               f"redirects ({chain}); link to where they end",
+                               severity="warning", subject=ref,
+                               cause=f'redirect chain from "{shorten(target.requested, 100)}"')
+
+
+_BROKEN = ("redirect-loop", "too-many-redirects", "bad-encoding")   # never works, not a hiccup
+
+
+def _severity(answer) -> str:
+    """An answer that may work on the next try (a timeout, a reset, 429 or 503 after the
+    retries) is at most a warning; one that never works is the rule's severity."""
+    if answer.status is None and answer.error not in _BROKEN or answer.status in (429, 503):
+        return "warning"
+    return ""
+
+
+def _short(answer) -> str:
+    """The answer as a cause: "HTTP 404", "redirect-loop", "timeout"."""
+    return f"HTTP {answer.status}" if answer.error is None else answer.error
 
 
 # rel values whose target a visitor meets (styles, icons, an installed app, resources
