@@ -126,13 +126,19 @@ def _as_text(data: bytes) -> list[str] | None:
     is not one: not UTF-8, no line at all, or a line that is not an http(s) URL."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+    if not data.lstrip(_SPACE.encode())[:6].lower().startswith((b"http:", b"https:")):
+        return None                     # XML, or anything else: not worth decoding
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    lines = [s for s in (line.strip(_SPACE) for line in text.splitlines()) if s]
-    if not lines or not all(_is_page_url(s) for s in lines):
-        return None
+    lines = []
+    for line in text.splitlines():
+        line = line.strip(_SPACE)
+        if line:
+            if not _is_page_url(line):
+                return None
+            lines.append(line)
     return lines
 
 
@@ -278,16 +284,22 @@ def read_all(start: str, fetch: Callable[[str], bytes], *, max_sitemaps: int = M
     problems: list[str] = []
     queue: deque[str] = deque([start])
     queued: set[str] = {start}
+    # what is queued past max_sitemaps is never read, only counted for the problem: so
+    # many are kept for that (a file's worth), any beyond are not even remembered
+    keep = max_sitemaps + max_urls
+    beyond = 0
     read = 0
     while queue:
         where = queue.popleft()
         if read >= max_sitemaps:
+            more = (f"more than {len(queue) + 1:,}" if beyond else f"{len(queue) + 1:,} more")
             problems.append(f'stopped after reading {max_sitemaps:,} sitemaps (the limit); '
-                            f'{len(queue) + 1:,} more listed were not read')
+                            f'{more} listed were not read')
             break
         if len(urls) >= max_total:
+            more = (f"more than {len(queue) + 1:,}" if beyond else f"{len(queue) + 1:,} more")
             problems.append(f'stopped at {max_total:,} page URLs (the limit); '
-                            f'{len(queue) + 1:,} more sitemaps listed were not read')
+                            f'{more} sitemaps listed were not read')
             break
         read += 1
         try:
@@ -314,6 +326,9 @@ def read_all(start: str, fetch: Callable[[str], bytes], *, max_sitemaps: int = M
                 urls.append(url)
         for child in found.sitemaps:
             if child not in queued:
+                if len(queued) >= keep:
+                    beyond += 1
+                    continue
                 queued.add(child)
                 queue.append(child)
     return urls, problems

@@ -141,6 +141,7 @@ def test_plain_text_sitemap():
     got = parse(data, "s.txt")
     assert got.urls == ["https://site.test/a", "http://site.test/b"]
     assert got.sitemaps == []
+    assert parse(b"\n HTTPS://site.test/c\n", "s.txt").urls == ["HTTPS://site.test/c"]
 
 
 def test_plain_text_with_a_line_that_is_not_a_url_is_refused():
@@ -445,6 +446,22 @@ def test_max_sitemaps(files):
     urls, problems = read_all(start, files, max_sitemaps=3)
     assert urls == ["https://site.test/0", "https://site.test/1"]
     assert problems == ["stopped after reading 3 sitemaps (the limit); 3 more listed were not read"]
+    # an index of many more: only what could ever be read is kept in hand
+    start = files.write("many.xml", index(*(SITE + f"x{i}.xml" for i in range(40)), *children))
+    urls, problems = read_all(start, files, max_sitemaps=6, max_urls=10)
+    assert urls == [] and len(problems) == 7
+    assert problems[0] == (f'sitemap "{start}" lists more than 10 sitemap <loc>s (the limit '
+                           f'for one file); the first 10 are read, 35 more are not')
+    assert problems[-1] == ("stopped after reading 6 sitemaps (the limit); 5 more listed "
+                            "were not read")
+    # indexes of indexes: past what can be read and a file's worth, listings are counted
+    # no more (a hostile site could list millions)
+    for i in range(4):
+        files.write(f"i{i}.xml", index(*(SITE + f"s{i}_{j}.xml" for j in range(4))))
+    start = files.write("top.xml", index(*(SITE + f"i{i}.xml" for i in range(4))))
+    urls, problems = read_all(start, files, max_sitemaps=3, max_urls=4)
+    assert problems == ["stopped after reading 3 sitemaps (the limit); more than 4 listed "
+                        "were not read"]
 
 
 def test_max_total(files):
