@@ -529,7 +529,7 @@ def options_from(config, starts: list[str] = ()) -> CrawlOptions:
         creds=c.get("credentials"))
 
 
-def sitemap_pages(options: CrawlOptions) -> tuple[list[str], list[str]]:
+def sitemap_pages(options: CrawlOptions, starts: list[str] = ()) -> tuple[list[str], list[str]]:
     """The page URLs the sitemaps in `options` list (files or URLs; indexes followed), and
     what was wrong with them (notes). Raises ValueError when a named sitemap cannot be
     read at all."""
@@ -544,6 +544,9 @@ def sitemap_pages(options: CrawlOptions) -> tuple[list[str], list[str]]:
             except OSError as e:
                 raise sitemap.SitemapError(f'sitemap "{where}" could not be read: {e.strerror or e}') from None
             return data
+        host = (urlsplit(where).netloc or "").lower()
+        if hosts and host not in hosts:      # sitemaps.org: a sitemap lists its own site
+            raise sitemap.SitemapError(f'sitemap "{shown(where)}" is on another host than the site; not read')
         headers = {"User-Agent": fetch.USER_AGENT}
         creds = options.creds
         auth = None
@@ -571,11 +574,13 @@ def sitemap_pages(options: CrawlOptions) -> tuple[list[str], list[str]]:
             kind, words = fetch.failure(e, options.timeout)
             raise sitemap.SitemapError(f'sitemap "{shown(where)}" could not be fetched: {words}') from None
 
+    hosts = {urlsplit(u).netloc.lower() for u in [*starts, *options.sitemaps] if is_url(u)}
+    hosts |= set(options.allow_hosts)
     urls: list[str] = []
     problems: list[str] = []
     for start in options.sitemaps:
         try:
-            found, notes = sitemap.read_all(start, fetch_one, max_urls=max(options.max_pages, 1))
+            found, notes = sitemap.read_all(start, fetch_one, max_total=max(options.max_pages, 1))
         except sitemap.SitemapError as e:
             raise ValueError(str(e)) from None
         urls += found

@@ -124,7 +124,15 @@ def failure(e: BaseException, timeout: float) -> tuple[str, str]:
         return "timeout", f"timed out after {timeout:g} s"
     if isinstance(e, httpx.DecodingError):
         return "bad-encoding", f"the response could not be decompressed ({text})"
-    chain = [e, getattr(e, "__cause__", None), getattr(e, "__context__", None)]
+    chain, x = [], e
+    while x is not None and len(chain) < 10:          # httpx wraps httpcore wraps OSError...
+        chain.append(x)
+        x = x.__cause__ or x.__context__
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        return "refused", "connection refused (nothing answers at that address)"
+    if any(isinstance(c, ConnectionResetError) for c in chain):
+        return "reset", "connection reset (the server closed it without an answer)"
+    low = " ".join(str(c) for c in chain).lower()
     if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in low or "certificate" in low:
         return "tls", f"TLS failed: {text}"
     if "name or service not known" in low or "nodename nor servname" in low or \
@@ -219,7 +227,7 @@ async def get(http: httpx.AsyncClient, url: str, *, creds: Credentials | None = 
 
 async def _one(http, url, creds, want_body, max_bytes):
     headers, cookies, auth = {}, None, None
-    if creds is not None and (urlsplit(url).hostname or "").lower() in creds.hosts:
+    if creds is not None and (urlsplit(url).netloc or "").lower() in creds.hosts:
         headers = dict(creds.headers)
         if creds.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in creds.cookies)

@@ -193,7 +193,10 @@ def _crawl(paths, config, progress, stack):
     options = crawl.options_from(config, paths)
     listed = None
     if options.sitemaps:
-        listed, problems = crawl.sitemap_pages(options)
+        try:
+            listed, problems = crawl.sitemap_pages(options, paths)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
     spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="qa-crawl-")))
     try:
         result = crawl.crawl(list(paths), options, spool, progress, listed)
