@@ -19,6 +19,7 @@ from qa import __version__, baseline, config as qaconfig, sources
 from qa.findings import SEVERITIES
 from qa.runner import UsageError, run
 from qa import stopping
+from qa.devserver import DevServerError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check HTML pages and directories",
                        description="Check HTML files and directories (a directory forms a site), "
                                    "or a running site by its URL (crawled within its host).")
-    _run_options(c)
+    _run_options(c, paths="*")          # none: --start's --url (or --sitemap) is what gets checked
     c.add_argument("--format", default="text",
                    help=f"output format(s), comma-separated: {', '.join(reports.FORMATS)} (default text)")
     c.add_argument("-o", "--output", metavar="FILE", help="write the (single) report here instead of stdout")
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
     _crawl_options(c)
     _browser_options(c)
+    _start_options(c)
     b = sub.add_parser("baseline", help="record today's findings as the known ones",
                        description="Check the pages and write every finding into a baseline "
                                    "file, for `qa check --baseline FILE` (reviewed decisions "
@@ -85,9 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run_options(c: argparse.ArgumentParser) -> None:
+def _run_options(c: argparse.ArgumentParser, paths: str = "+") -> None:
     """What every command that checks pages takes."""
-    c.add_argument("paths", nargs="*", metavar="PATH",
+    c.add_argument("paths", nargs=paths, metavar="PATH",
                    help="HTML files, folders (a folder forms a site), or http(s) URLs of a running site")
     c.add_argument("--config", metavar="FILE", help="config file (default: qa.toml or pyproject.toml [tool.qa], found upwards)")
     c.add_argument("--no-config", action="store_true", help="ignore config files")
@@ -147,6 +149,16 @@ def _browser_options(c: argparse.ArgumentParser) -> None:
     b.add_argument("--browser-timeout", type=_seconds, metavar="SECONDS", help="per-page time limit in the browser")
 
 
+def _start_options(c: argparse.ArgumentParser) -> None:
+    s = c.add_argument_group("dev server (started for the check, stopped after it)")
+    s.add_argument("--start", metavar="CMD",
+                   help="run this shell command first (its own process group), check once "
+                        "--url answers, then stop it; with no PATH the URL is checked")
+    s.add_argument("--url", metavar="URL", help="with --start: the address to wait for")
+    s.add_argument("--start-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                   help="how long --url may take to answer (default 60)")
+
+
 def _checked(validate, convert):
     """An argparse type from a config validator (one rule for a flag and its key)."""
     def parse(text: str):
@@ -192,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return commands[args.command](args)
-    except (qaconfig.ConfigError, UsageError, baseline.BaselineError) as e:
+    except (qaconfig.ConfigError, UsageError, baseline.BaselineError, DevServerError) as e:
         return _fail(str(e))
     except OSError as e:                 # e.g. -o into a folder that does not exist
         return _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
@@ -224,6 +236,14 @@ def _formats(args) -> list[str]:
 
 
 def _check(args) -> int:
+    if args.start is not None and not args.url:
+        return _fail("--start needs --url URL, the address to wait for")
+    if args.url and args.start is None:
+        return _fail("--url goes with --start CMD; to check a running site, name it as a PATH")
+    if not args.paths and not args.sitemap:
+        if not args.url:
+            return _fail("check needs a PATH to check (or --start CMD --url URL, or --sitemap)")
+        args.paths = [args.url]
     formats = _formats(args)
     targets = _targets(args, formats)
     if args.summary:                     # nor may the summary replace a page being checked
@@ -234,7 +254,12 @@ def _check(args) -> int:
     cfg = _config(args)
     if args.fail_on:
         cfg.fail_on = args.fail_on
-    report = _run(args, cfg)
+    if args.start is not None:
+        from qa import devserver
+        with devserver.started(args.start, args.url, args.start_timeout):
+            report = _run(args, cfg)
+    else:
+        report = _run(args, cfg)
     if known is not None:
         report = baseline.apply(report, known)
         if args.update_baseline:

@@ -55,7 +55,7 @@ def _say(dog: subprocess.Popen, line: str) -> None:
         pass
 
 
-def _alive(pgid: int) -> bool:
+def alive(pgid: int) -> bool:
     """Has the group a member that is not a zombie? (Zombies write nothing; in a
     container that reaps nothing they would keep the group for ever.)"""
     try:
@@ -92,7 +92,7 @@ def watch(stdin: IO[bytes], profile: str) -> None:
         except OSError:
             pass
         deadline = time.monotonic() + 10
-        while _alive(pgid) and time.monotonic() < deadline:
+        while alive(pgid) and time.monotonic() < deadline:
             time.sleep(0.05)
     if profile:          # after the last Chromium process, which may still write into it
         shutil.rmtree(profile, ignore_errors=True)
