@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="gate only on findings not in this baseline; list the ones fixed since")
     g.add_argument("--update-baseline", action="store_true",
                    help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
+    _external_options(c)
     _browser_options(c)
     b = sub.add_parser("baseline", help="record today's findings as the known ones",
                        description="Check the pages and write every finding into a baseline "
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(b)
     b.add_argument("-o", "--output", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the baseline file (default {baseline.DEFAULT_FILE})")
+    _external_options(b)
     _browser_options(b)
     r = sub.add_parser("review", help="mark findings as reviewed and fine, with a reason",
                        description="Mark heuristic and needs-review findings (alt text "
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--by", help="who decided (default: git's user.name, or $USER)")
     r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
+    _external_options(r)
     _browser_options(r)
     r = sub.add_parser("report", help="render a saved JSON report again, in any format",
                        description="Render a report saved with --format json in other formats.")
@@ -106,6 +109,18 @@ def _run_options(c: argparse.ArgumentParser) -> None:
                    help="progress as plain lines on stderr every few seconds (for CI logs)")
 
 
+def _external_options(c: argparse.ArgumentParser) -> None:
+    x = c.add_argument_group("external links (requests to other sites; off by default)")
+    x.add_argument("--check-external", action="store_true", default=None,
+                   help="also check links to other sites (http, https) over the network")
+    x.add_argument("--exclude-url", action="append", default=[], metavar="REGEX",
+                   type=_url_pattern, help="do not check external URLs this regular "
+                   "expression is found in (repeatable)")
+    x.add_argument("--external-max-age", type=_duration, metavar="AGE",
+                   help='reuse cached results this young: seconds, "30m", "12h", "7d" '
+                        "(default 1d; 0 checks every URL again)")
+
+
 def _browser_options(c: argparse.ArgumentParser) -> None:
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
@@ -130,6 +145,8 @@ def _checked(validate, convert):
 
 
 _jobs = _checked(qaconfig.jobs, int)
+_duration = _checked(qaconfig.duration, str)
+_url_pattern = _checked(qaconfig.url_pattern, str)
 
 
 def _rule_list(text: str) -> tuple[str, ...]:
@@ -294,6 +311,12 @@ def _config(args) -> qaconfig.Config:
         cfg.select = args.select
     if args.ignore is not None:
         cfg.ignore = cfg.ignore + args.ignore
+    if args.check_external:
+        cfg.external["enabled"] = True
+    if args.exclude_url:
+        cfg.external["exclude"] = [*cfg.external.get("exclude", ()), *args.exclude_url]
+    if args.external_max_age is not None:
+        cfg.external["max-age"] = args.external_max_age
     for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
                       ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
                       ("remote_url", "remote-url"), ("browser_timeout", "timeout")):
@@ -421,9 +444,14 @@ def _progress(args):
             tasks[phase] = bar.add_task(phase, total=total, rate="")
         speed = bar.tasks[tasks[phase]].speed
         bar.update(tasks[phase], completed=done, total=total,
-                   rate=f"{speed:.0f} pages/s" if speed and phase != "links across pages" else "")
+                   rate=f"{speed:.0f} {_unit(phase)}/s" if speed and _unit(phase) else "")
     update.close = bar.stop          # type: ignore[attr-defined] - the CLI ends it
     return update
+
+
+def _unit(phase: str) -> str:
+    """What a phase counts, for its rate ("" for a phase whose rate says nothing)."""
+    return {"links across pages": "", "external links": "links"}.get(phase, "pages")
 
 
 def _progress_lines(every: float = 5.0):
@@ -441,7 +469,7 @@ def _progress_lines(every: float = 5.0):
         rate = done / (now - started) if now > started and done else 0.0
         left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
         pct = f" ({100 * done // total}%)" if total else ""
-        unit = "" if phase == "links across pages" else f", {rate:.1f} pages/s"
+        unit = f", {rate:.1f} {_unit(phase)}/s" if _unit(phase) else ""
         print(f"qa: {phase} {done}/{total}{pct}{unit if rate else ''}{left}", file=sys.stderr,
               flush=True)
     return update
