@@ -352,7 +352,7 @@ def html_ids(data: bytes, content_type: str = "") -> frozenset[str] | None:
         m = re.search(r"charset=([\w.:-]+)", content_type, re.I)
         parser = lxml.html.HTMLParser(encoding=m.group(1)) if m else None
         tree = lxml.html.document_fromstring(data, parser=parser)
-    except (ValueError, LookupError, Exception):    # noqa: BLE001 - unparsable: unknown
+    except Exception:            # noqa: BLE001 - unparsable, an unknown charset: unknown
         return None
     found = tree.xpath("//*[@id][not(ancestor::template)]/@id"
                        " | //a[@name][not(ancestor::template)]/@name")

@@ -81,7 +81,8 @@ def collect(page, conf) -> dict:
             url = ref
         url = _with_scheme(url)
         fragment = unquote(url.split("#", 1)[1]) if "#" in url else None
-        table["links"].append({"n": n, "url": url, "fragment": fragment, "noun": noun})
+        table["links"].append({"n": n, "ref": ref, "url": url, "fragment": fragment,
+                               "noun": noun})
     return table
 
 
@@ -123,7 +124,7 @@ def check_site(site, tables, conf):
                 refs = (page, list(references(page)) if page.source else [])
             page, els = refs
             n = link["n"]
-            if n < len(els) and _with_scheme(els[n][2]).split("#")[0] in link["url"]:
+            if n < len(els) and els[n][2] == link["ref"]:
                 yield page.finding(els[n][0], message, severity=severity, cause=cause,
                                    subject=subject, data=data)
             else:                               # the page changed since: no element to show

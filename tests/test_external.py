@@ -548,3 +548,15 @@ def test_cli_bad_external_flags_exit_2(flag, tmp_path):
     site = page(tmp_path, "https://example.org/")
     r = qa("check", site, "--check-external", *flag, cwd=tmp_path)
     assert r.returncode == 2 and flag[0] in r.stderr
+
+
+def test_a_remote_base_makes_relative_links_external(server, tmp_path, fast):
+    server.route("/docs/gone", Reply(404))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        f'<!doctype html><html lang="en"><head><base href="{server.url("/docs/")}">'
+        '<title>Base</title></head><main><h1>Base</h1>\n<p><a href="gone">Gone</a></p>'
+        "</main></html>", "utf-8")
+    found, _ = check(site)
+    assert [(f.subject, f.line) for f in found] == [(server.url("/docs/gone"), 2)]
