@@ -43,8 +43,9 @@ def _code_stamp() -> str:
 
 
 def config_stamp(config: Any) -> str:
-    """What of the config can change a page's findings (not jobs, browser or caching)."""
-    static = replace(config, jobs=None, browser={}, cache_dir=None, source=None)
+    """What of the config can change a page's findings (not jobs, browser, external
+    links, which are joined after the pages, or caching)."""
+    static = replace(config, jobs=None, browser={}, external={}, cache_dir=None, source=None)
     return repr(static)
 
 

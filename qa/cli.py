@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--update-baseline", action="store_true",
                    help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
     _crawl_options(c)
+    _external_options(c)
     _browser_options(c)
     _start_options(c)
     b = sub.add_parser("baseline", help="record today's findings as the known ones",
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the baseline file (default {baseline.DEFAULT_FILE})")
     _crawl_options(b)
+    _external_options(b)
     _browser_options(b)
     r = sub.add_parser("review", help="mark findings as reviewed and fine, with a reason",
                        description="Mark heuristic and needs-review findings (alt text "
@@ -69,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
     _crawl_options(r)
+    _external_options(r)
     _browser_options(r)
     r = sub.add_parser("report", help="render a saved JSON report again, in any format",
                        description="Render a report saved with --format json in other formats.")
@@ -138,6 +141,18 @@ def _crawl_options(c: argparse.ArgumentParser) -> None:
                    help='HTTP basic auth from the environment variable VAR ("user:password")')
 
 
+def _external_options(c: argparse.ArgumentParser) -> None:
+    x = c.add_argument_group("external links (requests to other sites; off by default)")
+    x.add_argument("--check-external", action="store_true", default=None,
+                   help="also check links to other sites (http, https) over the network")
+    x.add_argument("--exclude-url", action="append", default=[], metavar="REGEX",
+                   type=_url_pattern, help="do not check external URLs this regular "
+                   "expression is found in (repeatable)")
+    x.add_argument("--external-max-age", type=_duration, metavar="AGE",
+                   help='reuse cached results this young: seconds, "30m", "12h", "7d" '
+                        "(default 1d; 0 checks every URL again)")
+
+
 def _browser_options(c: argparse.ArgumentParser) -> None:
     b = c.add_argument_group("browser (axe-core in headless Chromium)")
     b.add_argument("--browser", action="store_true", default=None, help="also run axe-core on every page")
@@ -172,6 +187,8 @@ def _checked(validate, convert):
 
 
 _jobs = _checked(qaconfig.jobs, int)
+_duration = _checked(qaconfig.duration, str)
+_url_pattern = _checked(qaconfig.url_pattern, str)
 
 
 def _rule_list(text: str) -> tuple[str, ...]:
@@ -350,6 +367,12 @@ def _config(args) -> qaconfig.Config:
     if args.ignore is not None:
         cfg.ignore = cfg.ignore + args.ignore
     _crawl_config(args, cfg)
+    if args.check_external:
+        cfg.external["enabled"] = True
+    if args.exclude_url:
+        cfg.external["exclude"] = [*cfg.external.get("exclude", ()), *args.exclude_url]
+    if args.external_max_age is not None:
+        cfg.external["max-age"] = args.external_max_age
     for flag, key in (("browser", "enabled"), ("browser_jobs", "jobs"), ("chrome", "chrome"),
                       ("chromedriver", "chromedriver"), ("axe_script", "axe-script"),
                       ("remote_url", "remote-url"), ("browser_timeout", "timeout")):
@@ -514,9 +537,14 @@ def _progress(args):
             tasks[phase] = bar.add_task(phase, total=total, rate="")
         speed = bar.tasks[tasks[phase]].speed
         bar.update(tasks[phase], completed=done, total=total,
-                   rate=f"{speed:.0f} pages/s" if speed and phase != "links across pages" else "")
+                   rate=f"{speed:.0f} {_unit(phase)}/s" if speed and _unit(phase) else "")
     update.close = bar.stop          # type: ignore[attr-defined] - the CLI ends it
     return update
+
+
+def _unit(phase: str) -> str:
+    """What a phase counts, for its rate ("" for a phase whose rate says nothing)."""
+    return {"links across pages": "", "external links": "links"}.get(phase, "pages")
 
 
 def _progress_lines(every: float = 5.0):
@@ -534,7 +562,7 @@ def _progress_lines(every: float = 5.0):
         rate = done / (now - started) if now > started and done else 0.0
         left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
         pct = f" ({100 * done // total}%)" if total else ""
-        unit = "" if phase == "links across pages" else f", {rate:.1f} pages/s"
+        unit = f", {rate:.1f} {_unit(phase)}/s" if _unit(phase) else ""
         print(f"qa: {phase} {done}/{total}{pct}{unit if rate else ''}{left}", file=sys.stderr,
               flush=True)
     return update

@@ -22,9 +22,12 @@ CRAWL_KEYS = {"max-pages": int, "max-depth": int, "allow-hosts": list, "ignore-r
               "per-host": int, "timeout": (int, float), "retries": int, "query": str,
               "ignore-params": list, "max-query-variants": int, "exclude": list,
               "sitemaps": list}
+EXTERNAL_KEYS = {"enabled": bool, "max-age": (int, float, str), "timeout": (int, float),
+                 "retries": int, "per-host": int, "concurrency": int, "rate": (int, float),
+                 "fragments": bool, "exclude": list, "status": dict, "hosts": dict}
 TOP_KEYS = {"crawl", "fail-on", "site-root", "exclude", "max-page-size", "page-timeout", "jobs", "rules",
             "select", "ignore",
-            "overrides", "browser"}
+            "overrides", "browser", "external"}
 PREFIXES = ("axe",)          # families of rules named by prefix: "axe" covers "axe.*"
 
 
@@ -82,6 +85,9 @@ class Config:
     ignores: list[Ignore] = field(default_factory=list)
     cache_dir: str | None = None        # the incremental cache (the CLI: .qa-cache); None: off
     crawl: dict[str, Any] = field(default_factory=dict)    # [crawl]: checking a running site
+    # [external]: links to other sites, checked over the network only when enabled
+    # (--check-external); the keys as in the file, values checked (see _external)
+    external: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
 
     @classmethod
     def default(cls) -> "Config":
@@ -229,6 +235,8 @@ def from_dict(table: dict[str, Any], base: Path | None = None, source: str | Non
         cfg.browser = _browser(table["browser"])
     if "crawl" in table:
         cfg.crawl = crawl_table(table["crawl"])
+    if "external" in table:
+        cfg.external = _external(table["external"])
     cfg.rules = _rules("rules", table.get("rules", {}))
     for i, ov in enumerate(_typed("overrides", table.get("overrides", []), list)):
         key = f"overrides[{i}]"
@@ -354,6 +362,102 @@ def crawl_table(value: Any, where: str = "crawl") -> dict[str, Any]:
         except _re.error as e:
             raise ConfigError(f"{where}.exclude", f"not a regular expression: {x!r} ({e})") from None
     return table
+
+def _external(value: Any) -> dict[str, Any]:
+    """`[external]`: every value checked here, so a typo is exit 2 before any request."""
+    table = _typed("external", value, dict)
+    out: dict[str, Any] = {"enabled": False}
+    for k, v in table.items():
+        key = f"external.{k}"
+        if k not in EXTERNAL_KEYS:
+            raise ConfigError(key, f"unknown key; expected one of {', '.join(sorted(EXTERNAL_KEYS))}")
+        _typed(key, v, EXTERNAL_KEYS[k])
+        if k == "max-age":
+            v = duration(key, v)
+        elif k == "timeout":
+            v = seconds(key, v)
+        elif k == "retries":
+            v = _whole(key, v, 0, 10)
+        elif k == "per-host":
+            v = _whole(key, v, 1, 64)
+        elif k == "concurrency":
+            v = _whole(key, v, 1, MAX_JOBS)
+        elif k == "rate":
+            if not 0 < v <= 1000:
+                raise ConfigError(key, f"expected requests per second per host, above 0 and "
+                                  f"at most 1000, got {v!r}")
+            v = float(v)
+        elif k == "exclude":
+            v = [url_pattern(f"{key}[{i}]", p) for i, p in enumerate(_str_list(key, v))]
+        elif k == "status":
+            v = status_policy(key, v)
+        elif k == "hosts":
+            hosts = {}
+            for host, entry in v.items():
+                hkey = f'{key}."{host}"'
+                entry = _typed(hkey, entry, dict)
+                extra = sorted(set(entry) - {"status"})
+                if extra:
+                    raise ConfigError(f"{hkey}.{extra[0]}", 'unknown key; expected "status"')
+                hosts[host.strip().lower().rstrip(".")] = {
+                    "status": status_policy(f"{hkey}.status", entry.get("status", {}))}
+            v = hosts
+        out[k] = v
+    return out
+
+
+URL_POLICIES = ("error", "warning", "info", "ignore")
+# what a status policy may name besides a code (403) or a class (4xx): the network
+# failures qa.external tells apart
+FAILURE_KINDS = ("timeout", "dns", "tls", "reset", "refused", "too-many-redirects", "other")
+
+
+def status_policy(key: str, value: Any) -> dict[str, str]:
+    """`{403 = "warning", "5xx" = "ignore", timeout = "ignore"}`: what a final status (or
+    a network failure) of an external link counts as."""
+    out = {}
+    for code, what in _typed(key, value, dict).items():
+        name = str(code).strip().lower()
+        if not (re.fullmatch(r"[1-5][0-9][0-9]|[1-5]xx", name) or name in FAILURE_KINDS):
+            raise ConfigError(f"{key}.{code}", "expected an HTTP status (403), a class (5xx) or "
+                              f"one of {', '.join(FAILURE_KINDS)}")
+        if what not in URL_POLICIES:
+            raise ConfigError(f"{key}.{code}", f"expected one of {', '.join(URL_POLICIES)}, "
+                              f"got {what!r}")
+        out[name] = what
+    return out
+
+
+def url_pattern(key: str, value: Any) -> str:
+    """A regular expression searched for in each external URL (--exclude-url)."""
+    _typed(key, value, str)
+    try:
+        re.compile(value)
+    except re.error as e:
+        raise ConfigError(key, f"not a regular expression: {e} in {value!r}") from None
+    return value
+
+
+_DURATION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([smhd]?)\s*", re.I)
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_AGE = 366 * 86400
+
+
+def duration(key: str, value: Any) -> float:
+    """Seconds (a number, 0 or more), or a duration such as "30m", "12h", "7d"."""
+    m = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if m:
+        value = float(m.group(1)) * _UNIT[m.group(2).lower()]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_AGE:
+        raise ConfigError(key, 'expected seconds or a duration such as "30m", "12h", "7d" '
+                          f"(at most 366 days), got {value!r}")
+    return float(value)
+
+
+def _whole(key: str, value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(key, f"expected a whole number from {low} to {high}, got {value!r}")
+    return value
 
 
 _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number",

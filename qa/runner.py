@@ -231,6 +231,10 @@ def _run(paths, srcs, site, notes, config, progress, only) -> Report:
         findings += [s for s in [stamp(f, "load-error", config)] if s]
 
     site_rules = [rid for rid, mod in rules.RULES.items() if mod.SCOPE == "site"]
+    if config.external.get("enabled") and any("external-link" in r.tables for r in results):
+        from qa import external       # the network, only when asked (--check-external)
+        external.validate(site, {r.url: r.tables["external-link"] for r in results
+                                 if "external-link" in r.tables}, config, progress)
     for n, rid in enumerate(site_rules):
         mod = rules.RULES[rid]
         if progress:

@@ -117,6 +117,9 @@ class Site:
     root_known: bool = True
     skipped: list[tuple[str, str]] = field(default_factory=list)   # named, but not pages
     excluded: list[str] = field(default_factory=list)              # pages an exclude glob took
+    # external links' results (qa.external.ExternalRun), set by the engine before the site
+    # rules run when --check-external is on; None: not checked (rules never fetch)
+    external: object | None = field(default=None, repr=False, compare=False)
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)

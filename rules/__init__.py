@@ -28,7 +28,7 @@ import importlib
 from types import ModuleType
 
 _MODULES = (
-    "broken_anchor", "broken_link", "placeholder_link",
+    "broken_anchor", "broken_link", "external_link", "placeholder_link",
     "duplicate_heading", "repeated_heading", "empty_heading", "heading_order", "page_h1",
     "missing_alt_text", "link_name", "alt_text_quality", "reading_level",
     "axe",
