@@ -20,10 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import fnmatch
-import os
-import posixpath
 import re
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +28,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from qa import fetch
-from qa.fetch import Answer, Credentials, shown
+from qa.fetch import Credentials, shown
 from qa.sources import Fetched, Site, Source, Target, Unreadable, _backslashes, clean, printable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

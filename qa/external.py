@@ -22,23 +22,20 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
-import email.utils
 import hashlib
 import json
 import re
-import socket
-import ssl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urljoin, urlsplit
 
-from qa import __version__
 from qa.atomic import replace_file
+from qa.fetch import failure as classify, retry_after_header as _retry_after
 
 RULE = "external-link"
-USER_AGENT = f"qa-linter/{__version__} (+https://github.com/qa-linter/qa; link checker)"
+from qa.fetch import USER_AGENT  # noqa: E402 - one User-Agent for every request qa makes
 CACHE_FILE = "external-links.json"
 CACHE_FORMAT = 1
 CACHE_KEEP = 30 * 86400          # entries older than this are dropped from the file
@@ -357,51 +354,6 @@ def html_ids(data: bytes, content_type: str = "") -> frozenset[str] | None:
     found = tree.xpath("//*[@id][not(ancestor::template)]/@id"
                        " | //a[@name][not(ancestor::template)]/@name")
     return frozenset(str(v) for v in found)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After: seconds, or an HTTP date (RFC 9110); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def classify(e: BaseException, timeout: float) -> tuple[str, str]:
-    """(kind, plain words) for a failed request, from the exception and its causes."""
-    import httpx
-    chain: list[BaseException] = []
-    cur: BaseException | None = e
-    while cur is not None and len(chain) < 20:
-        chain.append(cur)
-        cur = cur.__cause__ or cur.__context__
-    if isinstance(e, httpx.TimeoutException):
-        what = "connecting" if isinstance(e, httpx.ConnectTimeout) else "waiting for an answer"
-        return "timeout", f"timed out after {timeout:g} s {what}"
-    for c in chain:
-        if isinstance(c, socket.gaierror):
-            return "dns", "host not found (DNS)"
-        if isinstance(c, ssl.SSLCertVerificationError):
-            return "tls", f"TLS certificate problem: {c.verify_message or c.reason or c}"
-        if isinstance(c, ssl.SSLError):
-            return "tls", f"TLS problem: {c.reason or c}"
-        if isinstance(c, ConnectionRefusedError):
-            return "refused", "connection refused (nothing listens at that address)"
-        if isinstance(c, ConnectionResetError):
-            return "reset", "connection reset by the server"
-    if isinstance(e, httpx.RemoteProtocolError):
-        return "reset", f"the server closed the connection without a proper answer ({e})"
-    if isinstance(e, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        return "other", f"not a valid web address ({e})"
-    return "other", f"request failed: {type(e).__name__}: {e}".rstrip(": ")
 
 
 # -- the cache shared across runs ---------------------------------------------------------

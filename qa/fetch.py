@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -117,49 +118,57 @@ def client(concurrency: int, timeout: float) -> httpx.AsyncClient:
 
 
 def failure(e: BaseException, timeout: float) -> tuple[str, str]:
-    """(kind, words) for a request that got no response."""
-    text = str(e) or type(e).__name__
-    low = text.lower()
+    """(kind, plain words) for a request that got no answer, from the exception and its
+    causes (httpx wraps httpcore wraps the OSError): timeout, dns, tls, refused, reset,
+    bad-encoding or other. The crawl and the external-link check share it."""
+    chain: list[BaseException] = []
+    cur: BaseException | None = e
+    while cur is not None and len(chain) < 20:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
     if isinstance(e, httpx.TimeoutException):
-        return "timeout", f"timed out after {timeout:g} s"
+        what = "connecting" if isinstance(e, httpx.ConnectTimeout) else "waiting for an answer"
+        return "timeout", f"timed out after {timeout:g} s {what}"
     if isinstance(e, httpx.DecodingError):
-        return "bad-encoding", f"the response could not be decompressed ({text})"
-    chain, x = [], e
-    while x is not None and len(chain) < 10:          # httpx wraps httpcore wraps OSError...
-        chain.append(x)
-        x = x.__cause__ or x.__context__
-    if any(isinstance(c, ConnectionRefusedError) for c in chain):
-        return "refused", "connection refused (nothing answers at that address)"
-    if any(isinstance(c, ConnectionResetError) for c in chain):
-        return "reset", "connection reset (the server closed it without an answer)"
-    low = " ".join(str(c) for c in chain).lower()
-    if any(isinstance(c, ssl.SSLError) for c in chain) or "ssl" in low or "certificate" in low:
-        return "tls", f"TLS failed: {text}"
-    if "name or service not known" in low or "nodename nor servname" in low or \
-            "temporary failure in name resolution" in low or "getaddrinfo" in low or \
-            "no address associated" in low:
-        return "dns", "host not found (DNS)"
-    if "refused" in low:
-        return "refused", "connection refused (nothing answers at that address)"
-    if "reset" in low or "peer closed" in low or "disconnected" in low or \
-            isinstance(e, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return "reset", "connection reset (the server closed it without an answer)"
-    return "other", f"request failed: {type(e).__name__}: {text}"
+        return "bad-encoding", f"the response could not be decompressed ({e})"
+    for c in chain:
+        if isinstance(c, socket.gaierror):
+            return "dns", "host not found (DNS)"
+        if isinstance(c, ssl.SSLCertVerificationError):
+            return "tls", f"TLS certificate problem: {c.verify_message or c.reason or c}"
+        if isinstance(c, ssl.SSLError):
+            return "tls", f"TLS problem: {c.reason or c}"
+        if isinstance(c, ConnectionRefusedError):
+            return "refused", "connection refused (nothing listens at that address)"
+        if isinstance(c, ConnectionResetError):
+            return "reset", "connection reset by the server"
+    if isinstance(e, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return "reset", f"the server closed the connection without a proper answer ({e})"
+    if isinstance(e, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return "other", f"not a valid web address ({e})"
+    return "other", f"request failed: {type(e).__name__}: {e}".rstrip(": ")
+
+
+def retry_after_header(value: str | None) -> float | None:
+    """Retry-After: seconds, or an HTTP date (RFC 9110); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def retry_after(value: str | None, attempt: int) -> float:
-    """Seconds to wait before the next try: Retry-After (seconds or an HTTP date), else
-    exponential backoff."""
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-        except (TypeError, ValueError, IndexError, OverflowError):
-            pass
-    return min(2.0 ** attempt * 0.5, RETRY_CAP)
+    """Seconds to wait before the next try: Retry-After, else exponential backoff."""
+    wait = retry_after_header(value)
+    return wait if wait is not None else min(2.0 ** attempt * 0.5, RETRY_CAP)
 
 
 async def get(http: httpx.AsyncClient, url: str, *, creds: Credentials | None = None,
