@@ -15,7 +15,7 @@ import pytest
 
 from qa.config import Config, crawl_table
 from qa.runner import UsageError, run
-from tests import http_sites as hs
+import http_sites as hs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_pages"

@@ -271,14 +271,10 @@ def test_usage_errors_are_exit_2_and_name_the_flag(tmp_path, args, says):
 
 
 def test_with_no_path_the_url_is_what_gets_checked(tmp_path):
-    """The URL is handed on to be checked. Until http(s) crawling lands that ends as a
-    path that does not exist; after, as a report of the served page: either way, the URL
-    reached the run, after the server answered."""
+    """The URL is handed on to be checked: the running site is crawled, after the server
+    answered, and the server is stopped after the check."""
     server = Server(tmp_path, 0.0)
     r = qa("--start", server.command, "--url", server.url, cwd=tmp_path)
     assert "GET /" in server.lines()
-    if r.returncode == 2:
-        assert f"qa: {server.url}: no such file or directory" in r.stderr
-    else:
-        assert "in 1 page" in r.stdout, r.stderr
+    assert r.returncode in (0, 1) and "in 1 page" in r.stdout, r.stderr
     assert gone(server.pids()[1])
