@@ -356,3 +356,42 @@ def test_the_html_report_links_each_page(tmp_path):
         r = qa("check", server.url + "/", "--no-progress", "--format", "html", "-o", tmp_path / "r.html")
     html = (tmp_path / "r.html").read_text()
     assert f'<a href="{server.url}/news/cancer-trial.html">' in html
+
+
+# -- the browser on live pages -------------------------------------------------------------
+
+LIVE = {
+    "/": hs.page(hs.html("Home", '<p><a href="#later">Later</a> <a href="/other.html#made">Other</a></p>'
+                         '<img src="/photo.png" alt="The new ward"><p style="color:#bbb">Visiting is open every day.</p>'
+                         '<div id="slot"></div><script>'
+                         "var h = document.createElement('h2'); h.id = 'later'; h.textContent = 'Later';"
+                         "document.getElementById('slot').appendChild(h);</script>")),
+    "/other.html": hs.page(hs.html("Other", '<div id="slot"></div><script>'
+                                   "var h = document.createElement('h2'); h.id = 'made'; h.textContent = 'Made';"
+                                   "document.getElementById('slot').appendChild(h);</script>")),
+    "/photo.png": hs.page(b"\x89PNG\r\n\x1a\n", ctype="image/png"),
+}
+
+
+def live_check(remote_url=None):
+    cfg = crawl_config()
+    cfg.browser = {"enabled": True, **({"remote-url": remote_url} if remote_url else {})}
+    with hs.serve(routes=LIVE) as server:
+        report = run([server.url + "/"], cfg)
+        agents = [h.get("User-Agent", "") for m, p, h in server.requests if p == "/other.html"]
+    return server, report, agents
+
+
+def assert_live(server, report, agents):
+    anchors = by_rule(report, "broken-anchor")
+    assert len(anchors) == 2 and all(f.severity == "info" and "found only in the rendered page"
+                                     in f.message for f in anchors)
+    [low] = by_rule(report, "axe.color-contrast")           # placed on its source line
+    assert low.path == server.url + "/" and low.line == 1 and low.snippet.startswith("<p")
+    # the pages were loaded from the site itself, by the browser: no loopback copy
+    assert any("HeadlessChrome" in a for a in agents) and any("qa-linter" in a for a in agents)
+
+
+@pytest.mark.browser
+def test_the_browser_runs_on_the_live_pages(need_browser):
+    assert_live(*live_check())

@@ -136,3 +136,11 @@ def test_unreachable_grid_is_unavailable(tmp_path):
                                                  rf"check the browser and driver at {url}"):
         run_browser([("a.html", "a.html")], tmp_path, BrowserOptions(remote_url=url))
     assert time.monotonic() - started < 30
+
+
+def test_a_running_site_is_checked_live_on_the_grid(grid):
+    """A crawled site's pages are loaded by the Grid's browser from the site itself."""
+    from test_crawl import assert_live, live_check
+    server, report, agents = live_check(remote_url=grid)
+    assert_live(server, report, agents)
+    assert report.meta["remote_url"] == grid
