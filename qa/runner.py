@@ -154,9 +154,17 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
     return PageResult(src.url, info, found, tables, sups, frozenset(facts))
 
 
-def _check_many(args: tuple) -> list[PageResult]:
-    batch, site, config = args
-    return [check_page(s, site, config) for s in batch]
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(site, config) -> None:
+    """A --jobs worker gets the site and config once, not with every batch: a site's
+    tables (a crawl's answers, the resolutions made so far) are large on a big site."""
+    _WORKER["site"], _WORKER["config"] = site, config
+
+
+def _check_many(batch: list) -> list[PageResult]:
+    return [check_page(s, _WORKER["site"], _WORKER["config"]) for s in batch]
 
 
 def run(paths: list[str], config: Config | None = None,
@@ -444,8 +452,9 @@ def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[Pa
     size = max(1, min(32, len(srcs) // (jobs * 4) or 1))
     batches = [srcs[i:i + size] for i in range(0, len(srcs), size)]
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-        for batch in pool.map(_check_many, [(b, site, config) for b in batches]):
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
+                             initargs=(site, config)) as pool:
+        for batch in pool.map(_check_many, batches):
             results += batch          # map keeps input order: output identical to --jobs 1
             done += len(batch)
             if progress:
