@@ -3,7 +3,10 @@ embedded content, srcset candidates), as the link rules check them and the crawl
 follows them."""
 from __future__ import annotations
 
-from qa.sources import ASCII_WS as _ASCII_WS, clean
+from dataclasses import dataclass
+from typing import Any
+
+from qa.sources import ASCII_WS as _ASCII_WS, Target, clean, document_base
 
 
 # which attributes hold references, per element (HTML: links, embedded content, srcset)
@@ -38,20 +41,26 @@ def srcset_urls(value: str) -> list[str]:
     return urls
 
 
+_NO_REL: frozenset[str] = frozenset()
+
+
 def references(page):
     """(element, what it is called in messages, reference) for every local-looking reference."""
     for el in page.elements(*_ATTRS):
         tag = el.tag.lower()
         if tag == "input" and el.get("type", "").strip().lower() != "image":
             continue
-        rel = set(el.get("rel", "").lower().split())
-        if tag == "link" and rel & {"dns-prefetch", "preconnect"}:   # an origin, not a file
-            continue
+        rel = _NO_REL
+        if tag == "link":
+            rel = set(el.get("rel", "").lower().split())
+            if rel & {"dns-prefetch", "preconnect"}:        # an origin, not a file
+                continue
         for attr in _ATTRS[tag]:
             value = el.get(attr)
             for ref in (srcset_urls(value) if attr == "srcset" else [value]) if value else ():
-                if clean(ref):
-                    yield el, _noun(el, tag, attr, rel), clean(ref)
+                ref = clean(ref)
+                if ref:
+                    yield el, _noun(el, tag, attr, rel), ref
 
 
 def _noun(el, tag: str, attr: str, rel: set[str]) -> str:
@@ -63,3 +72,27 @@ def _noun(el, tag: str, attr: str, rel: set[str]) -> str:
     if tag == "link":
         return "stylesheet" if "stylesheet" in rel else "link to"
     return _NOUNS.get(tag, "link to")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One reference of a page, resolved once: every link rule reads the same list."""
+    el: Any
+    noun: str                   # what it is called in messages ("image", "link to")
+    ref: str                    # as written, cleaned
+    target: Target | None       # None: the page's references are not local (see document_base)
+
+
+def links(page) -> list[Link]:
+    """Every reference of `page` (as `references` gives them, in document order), each
+    resolved against the page's base: made once per page and kept on it."""
+    found = page.__dict__.get("_qa_links")
+    if found is None:
+        base = document_base(page) if page.site is not None else None
+        if base is None:
+            found = [Link(el, noun, ref, None) for el, noun, ref in references(page)]
+        else:
+            resolve = page.site.resolve
+            found = [Link(el, noun, ref, resolve(base, ref)) for el, noun, ref in references(page)]
+        page.__dict__["_qa_links"] = found
+    return found

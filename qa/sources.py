@@ -3,7 +3,6 @@ site they form (so links between pages resolve as they would on the web server).
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import fnmatch
 import os
 import posixpath
@@ -123,6 +122,7 @@ class Site:
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)
+    _here: dict = field(default_factory=dict, repr=False, compare=False)   # page -> itself
 
     # what the file system said, for the page being checked (see `recording`): a cached
     # result stays good only while every such fact still holds
@@ -166,7 +166,15 @@ class Site:
     def resolve(self, page_url: str, ref: str) -> Target:
         """Where `ref`, written on the page at `page_url`, points."""
         ref = ref.strip()
-        if ref[:1] in ("#", "?", ""):        # no path: this very page
+        first = ref[:1]
+        if first == "#":                    # this very page, a part of it: the most common
+            here = self._here.get(page_url)
+            if here is None:
+                if len(self._here) >= RESOLVED_MAX:
+                    self._here.clear()
+                here = self._here[page_url] = self._resolve(page_url, "")
+            return Target(here.kind, here.url, here.file, unquote(ref[1:]))
+        if first in ("?", ""):              # no path: this very page
             return self._resolve(page_url, ref)
         # cached by folder and reference without its fragment: a docs site links to
         # thousands of fragments of the same few pages
@@ -182,8 +190,8 @@ class Site:
         elif self._recorded is not None:      # the facts it rests on, for this page too
             self._recorded |= hit[1]
         t = hit[0]
-        if hash_ and t.kind == "page":
-            t = dataclasses.replace(t, fragment=unquote(fragment))
+        if hash_ and t.kind == "page":      # (a new Target: dataclasses.replace is slow)
+            t = Target(t.kind, t.url, t.file, unquote(fragment), t.requested)
         return t
 
     def _resolve(self, page_url: str, ref: str) -> Target:
@@ -258,9 +266,15 @@ def _backslashes(ref: str) -> str:
     return ref[:cut].replace("\\", "/") + ref[cut:]
 
 
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_STRIPPED = ASCII_WS + "\x00"
+
+
 def clean(ref: str) -> str:
     # URL standard: tabs and newlines are removed, surrounding spaces stripped
-    return re.sub(r"[\t\n\r]", "", ref).strip(ASCII_WS + "\x00")
+    if "\t" in ref or "\n" in ref or "\r" in ref:
+        ref = _TAB_NEWLINE.sub("", ref)
+    return ref.strip(_STRIPPED)
 
 
 def document_base(page) -> str | None:

@@ -17,6 +17,9 @@ from qa.findings import Finding
 DIRECTIVE = re.compile(r"^\s*qa:\s*(disable|enable)\s+(.+?)\s*$", re.I)
 END = (10**9, 10**9)
 _CANDIDATES = etree.XPath("//comment() | //*[@data-qa-ignore]")
+# what a page with a suppression has somewhere in its source (any case, as HTML reads
+# attribute names and the directive is matched)
+_MAY_HAVE = re.compile(r"data-qa-ignore|qa:\s*(?:disable|enable)", re.I)
 
 
 @dataclass
@@ -46,6 +49,8 @@ def collect(page) -> list[Suppression]:
     """Every suppression written in `page` (element attributes and comment ranges)."""
     out: list[Suppression] = []
     open_: dict[str, Suppression] = {}
+    if not _MAY_HAVE.search(page.source):       # most pages: no need to walk the tree
+        return out
     for el in _CANDIDATES(page.tree):          # comments and data-qa-ignore, in order
         if not isinstance(el.tag, str):
             if el.tag is not None and "Comment" in str(el.tag):

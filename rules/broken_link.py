@@ -27,8 +27,7 @@ import fnmatch
 import re
 
 from qa.names import shorten
-from qa.links import references, srcset_urls  # noqa: F401 - part of this rule's API
-from qa.sources import document_base
+from qa.links import links, references, srcset_urls  # noqa: F401 - part of this rule's API
 
 ID = "broken-link"
 SCOPE = "page"
@@ -57,11 +56,10 @@ def validate(conf) -> None:
 
 
 def check(page, conf):
-    base = document_base(page)
     ignored = _matchers(conf.get("ignore", []))
-    for el, noun, ref in references(page) if base is not None else ():
-        target = page.site.resolve(base, ref)
-        if target.kind not in ("page", "outside", "invalid") or \
+    for link in links(page):
+        el, noun, ref, target = link.el, link.noun, link.ref, link.target
+        if target is None or target.kind not in ("page", "outside", "invalid") or \
                 any(m(ref) or m("/" + target.url.lstrip("/")) for m in ignored):
             continue
         # a <link> only machines follow (rel=alternate, author, made...): no visitor

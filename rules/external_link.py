@@ -35,7 +35,7 @@ from qa.external import needs_ids, page_url
 from qa.findings import Finding
 from qa.names import shorten
 from qa.sources import clean, document_base, load
-from rules.broken_link import references
+from qa.links import links as links_of
 
 ID = "external-link"
 SCOPE = "site"
@@ -61,7 +61,8 @@ def collect(page, conf) -> dict:
     remote = _remote_base(page) if base is None else None
     if base is None and remote is None:
         return table
-    for n, (el, noun, ref) in enumerate(references(page)):
+    for n, link in enumerate(links_of(page)):
+        el, noun, ref = link.el, link.noun, link.ref
         scheme = ref.split(":", 1)[0].lower() if ":" in ref else ""
         if scheme in ("mailto", "tel"):
             if el.tag.lower() in _MAILTO_TAGS:
@@ -76,7 +77,7 @@ def collect(page, conf) -> dict:
             if urlsplit(url).scheme.lower() not in ("http", "https"):
                 continue
         else:
-            if page.site.resolve(base, ref).kind != "external":
+            if link.target is None or link.target.kind != "external":
                 continue
             url = ref
         url = _with_scheme(url)
@@ -121,11 +122,11 @@ def check_site(site, tables, conf):
                     "redirects": [list(h) for h in result.redirects]}
             if refs is None:                    # read the referring page again, once
                 page = load(site.source(table["url"], table["path"]), site)
-                refs = (page, list(references(page)) if page.source else [])
+                refs = (page, links_of(page) if page.source else [])
             page, els = refs
             n = link["n"]
-            if n < len(els) and els[n][2] == link["ref"]:
-                yield page.finding(els[n][0], message, severity=severity, cause=cause,
+            if n < len(els) and els[n].ref == link["ref"]:
+                yield page.finding(els[n].el, message, severity=severity, cause=cause,
                                    subject=subject, data=data)
             else:                               # the page changed since: no element to show
                 yield Finding("", severity, table["path"], None, None, message, cause=cause,
