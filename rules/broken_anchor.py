@@ -15,7 +15,10 @@ Good:
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import hashlib
+from array import array
 
 from lxml import etree
 
@@ -53,81 +56,128 @@ _IDS_OUTSIDE_TEMPLATES = etree.XPath("//*[@id][not(ancestor::template)]/@id"
                                      " | //a[@name][not(ancestor::template)]/@name")
 
 
-def _is_found(fragment: str, raw: str, ids) -> bool:
+def _h(url: str, name: str = "\0") -> int:
+    """A 64-bit digest of a page's url and an id in it: what the site-wide join keeps, so
+    that its memory is 8 bytes an id and 32 a link, not a Python string each (python3.11-doc
+    has 160,000 ids and 140,000 fragment links to other pages). Stable across processes,
+    so --jobs workers agree with the parent."""
+    d = hashlib.blake2b(f"{url}\0{name}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(d.digest(), "little", signed=True)
+
+
+def _plain(fragment: str) -> str:
     # a text fragment (#:~:text=) is a directive for the browser, not part of the id
-    fragment, raw = fragment.split(":~:")[0], raw.split(":~:")[0]
-    # HTML: "" and "top" (ASCII case-insensitive) scroll to the top of the document
-    return fragment == "" or fragment.lower() == "top" or raw in ids or fragment in ids
+    return fragment.split(":~:")[0]
 
 
 def collect(page, conf) -> dict:
-    """Plain data for check_site: this page's anchors and its fragment links that may be
-    broken. Same-page links are settled here; a link to another page keeps only its
-    position among the page's links: the element's line, selector and snippet are worked
-    out in check_site for the few that turn out broken (a docs site has ~200 fragment
-    links a page, nearly all fine)."""
+    """Plain data for check_site: this page's anchors (as digests, sorted) and its
+    fragment links that may be broken. Same-page links are settled here, and the few
+    broken ones placed on their element; a link to another page of the run keeps only its
+    place among the page's links and digests of what it looks for (`refs`: n, page,
+    fragment, raw fragment, flat); the element's line, selector and snippet are worked out
+    in check_site for the few that turn out broken. A link to a page outside the run
+    keeps its strings (`outside`): that page is read in check_site."""
     ids = anchor_targets(page)
-    table = {"path": page.path, "url": page.url, "loaded": bool(page.source),
-             "ids": sorted(ids), "refs": []}
+    url = page.url
+    refs = array("q")
+    table = {"path": page.path, "url": url, "loaded": bool(page.source),
+             "ids": array("q", sorted({_h(url, i) for i in ids})), "refs": refs,
+             "here": [], "outside": []}
+    in_run = page.site.urls if page.site is not None else set()
     for n, link in enumerate(links_of(page)):
         el, href, target = link.el, link.ref, link.target
         if target is None or target.fragment is None or target.kind != "page" or \
                 el.tag.lower() not in ("a", "area"):
             continue
         raw = href.split("#", 1)[1]
-        ref = {"n": n, "url": target.url, "fragment": target.fragment, "raw": raw}
-        if target.url == page.url:
-            if _is_found(target.fragment, raw, ids):
+        fragment, plain_raw = _plain(target.fragment), _plain(raw)
+        if fragment == "" or fragment.lower() == "top":     # HTML: the top of the page
+            continue
+        if target.url == url:
+            if plain_raw in ids or fragment in ids:
                 continue
             f = page.finding(el, "")
-            ref.update(line=f.line, column=f.column, selector=f.selector, snippet=f.snippet,
-                       element=f.element)
-        table["refs"].append(ref)
+            table["here"].append({"url": url, "fragment": target.fragment, "raw": raw,
+                                  "line": f.line, "column": f.column, "selector": f.selector,
+                                  "snippet": f.snippet, "element": f.element})
+        elif target.url in in_run:
+            refs.extend((n, _h(target.url), _h(target.url, fragment), _h(target.url, plain_raw)))
+        else:
+            table["outside"].append({"n": n, "url": target.url, "fragment": target.fragment,
+                                     "raw": raw})
     return table
 
 
-def check_site(site, tables, conf):
-    ids = {t["url"]: set(t["ids"]) if t["loaded"] else None for t in tables.values()}
+def _has(ids: array, digest: int) -> bool:
+    i = bisect.bisect_left(ids, digest)
+    return i < len(ids) and ids[i] == digest
 
-    def ids_of(url: str):
-        if url not in ids:      # a local page outside this run: parse it once
-            ids[url] = None
+
+def check_site(site, tables, conf):
+    # each page's anchors by its digest: the pages that could not be read have none
+    ids = {_h(t["url"]): t["ids"] for t in tables.values() if t["loaded"]}
+    outside: dict[str, set[str] | None] = {}
+
+    def outside_ids(url: str):
+        if url not in outside:      # a local page outside this run: parse it once
+            outside[url] = None
             src = site.outside_run(url)
             if src is not None:
                 page = load(src, site)
                 if page.source:
-                    ids[url] = anchor_targets(page)
-        return ids[url]
+                    outside[url] = anchor_targets(page)
+        return outside[url]
 
     for table in tables.values():
-        links = None
-        for ref in table["refs"]:
-            found = ids_of(ref["url"])
+        broken: list[dict] = list(table["here"])
+        for ref in table["outside"]:
+            found = outside_ids(ref["url"])
             # no such page (broken-link reports it) or not HTML (a PDF's #page=2)
-            if found is None or _is_found(ref["fragment"], ref["raw"], found):
+            if found is not None and not (_plain(ref["raw"]) in found or _plain(ref["fragment"]) in found):
+                broken.append(ref)
+        refs = table["refs"]
+        for i in range(0, len(refs), 4):
+            n, page_h, frag_h, raw_h = refs[i:i + 4]
+            target = ids.get(page_h)
+            if target is not None and not _has(target, frag_h) and not _has(target, raw_h):
+                broken.append({"n": n})
+        yield from _findings(site, table, broken)
+
+
+def _findings(site, table, broken: list[dict]):
+    """The findings for the broken fragment links of one page: those of its own page are
+    placed already; the others are placed by reading the page once more."""
+    page = els = None
+    for ref in broken:
+        if "line" not in ref:
+            if page is None:
+                page = load(site.source(table["url"], table["path"]), site)
+                els = links_of(page) if page.source else []
+            n = ref["n"]
+            link = els[n] if n < len(els) else None
+            if link is None or link.target is None or link.target.fragment is None:
+                # the page changed while the run read it: no element, no strings to show
+                yield Finding(rule="", severity="", path=table["path"], line=None, column=None,
+                              message="a link to a part of another page goes nowhere (the "
+                              "page changed while it was checked: check it again)")
                 continue
-            same = ref["url"] == table["url"]
-            message = (f'fragment "#{shorten(ref["fragment"])}" not found '
-                       + ("on this page" if same else f'in "{ref["url"]}"'))
-            # the browser run re-checks same-page targets made by scripts
-            data = {"fragment": ref["fragment"], "target": ref["url"], "same_page": same}
-            cause = f'missing fragment "#{shorten(ref["fragment"])}" in "{ref["url"]}"'
-            subject = f'{ref["url"]}#{ref["raw"]}'
-            if "line" not in ref:           # read the referring page again, once
-                if links is None:
-                    page = load(site.source(table["url"], table["path"]), site)
-                    links = (page, links_of(page) if page.source else [])
-                page, els = links
-                if ref["n"] < len(els):
-                    yield page.finding(els[ref["n"]].el, message, data=data, cause=cause,
-                                       subject=subject)
-                    continue
-                ref = {**ref, "line": None, "column": None, "selector": None, "snippet": None,
-                       "element": None}
-            yield Finding(rule="", severity="", path=table["path"], line=ref["line"],
-                          column=ref["column"], selector=ref["selector"],
-                          snippet=ref["snippet"], message=message, data=data, cause=cause,
-                          subject=subject, element=ref["element"])
+            ref = {"url": link.target.url, "fragment": link.target.fragment,
+                   "raw": link.ref.split("#", 1)[1], "el": link.el}
+        same = ref["url"] == table["url"]
+        message = (f'fragment "#{shorten(ref["fragment"])}" not found '
+                   + ("on this page" if same else f'in "{ref["url"]}"'))
+        # the browser run re-checks same-page targets made by scripts
+        data = {"fragment": ref["fragment"], "target": ref["url"], "same_page": same}
+        cause = f'missing fragment "#{shorten(ref["fragment"])}" in "{ref["url"]}"'
+        subject = f'{ref["url"]}#{ref["raw"]}'
+        if "el" in ref:
+            yield page.finding(ref["el"], message, data=data, cause=cause, subject=subject)
+        else:
+            yield Finding(rule="", severity="", path=table["path"], line=ref.get("line"),
+                          column=ref.get("column"), selector=ref.get("selector"),
+                          snippet=ref.get("snippet"), message=message, data=data, cause=cause,
+                          subject=subject, element=ref.get("element"))
 
 
 def rendered_target(f: Finding) -> tuple[str, str] | None:

@@ -30,10 +30,13 @@ Good:
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from array import array
 
 from qa.names import accessible_name, norm, role, shorten
-from qa.sources import clean, document_base
+from qa.links import links as links_of
+from qa.sources import clean
 
 ID = "placeholder-link"
 SCOPE = "site"
@@ -140,38 +143,41 @@ def candidates(page):
 
 
 def collect(page, conf) -> dict:
-    """This page's placeholder links, and the other links of each text (their addresses,
-    resolved in check_site only for the texts of placeholders): plain data for check_site."""
+    """This page's placeholder links, and a digest of (text, target) for each of its other
+    links to a page of the site (no fragment, not itself): plain data for check_site, 8
+    bytes a link (a docs site has 500 links a page, on every page)."""
     found = [(f, name) for f, name in candidates(page)]
-    links: dict[str, set[str]] = {}
-    base = document_base(page)
-    for el in page.elements("a", "area") if base is not None and page.site else ():
-        href = clean(el.get("href") or "")
-        if not href or href.startswith("#") or href[:11].lower() == "javascript:":
+    seen: set[int] = set()
+    for link in links_of(page) if page.site is not None else ():
+        el, target = link.el, link.target
+        if target is None or target.kind != "page" or target.fragment is not None or \
+                target.url == page.url or el.tag.lower() not in ("a", "area") or \
+                link.ref[:11].lower() == "javascript:":
             continue
         # its text (the whole accessible name is costly on a docs page's 500 links)
         name = (norm(el.get("aria-label")) or norm(el.text_content())).casefold()
         if name and len(name) <= NAME_MAX:
-            links.setdefault(name, set()).add(href)
-    # kept for the whole run, for every page: tuples, a third of the sets' memory
-    return {"url": page.url, "base": base, "found": found,
-            "links": {name: tuple(hrefs) for name, hrefs in links.items()}}
+            seen.add(_h(name, target.url))
+    return {"url": page.url, "found": found, "links": array("q", sorted(seen))}
+
+
+def _h(name: str, url: str) -> int:
+    """A 64-bit digest of a link's text and the page it leads to, stable across processes."""
+    d = hashlib.blake2b(f"{name}\0{url}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(d.digest(), "little", signed=True)
 
 
 def check_site(site, tables, conf):
     """Each placeholder, unless the site's other pages link its very text to this page
     (local page, no fragment): a template's "Report a Bug" that Sphinx writes as
     `href="#"` on the bug page itself."""
-    wanted = {name for t in tables.values() for _f, name in t["found"] if name}
-    to: dict[str, set[str]] = {}
+    wanted = {_h(name, t["url"]) for t in tables.values() for _f, name in t["found"] if name}
+    linked: set[int] = set()
     for t in tables.values():
-        for name in wanted & t["links"].keys():
-            for href in t["links"][name]:
-                target = site.resolve(t["base"], href)
-                if target.kind == "page" and target.fragment is None and target.url != t["url"]:
-                    to.setdefault(name, set()).add(target.url)
+        if wanted:
+            linked |= wanted.intersection(t["links"])
     for t in tables.values():
         for f, name in t["found"]:
-            if name and t["url"] in to.get(name, ()):
+            if name and _h(name, t["url"]) in linked:
                 continue
             yield f

@@ -1,6 +1,6 @@
 """broken-link, broken-anchor and placeholder-link: edge cases beyond the per-rule fixtures,
 and the cross-page mini site in tests/rules/broken-anchor/site/."""
-import json
+from array import array
 import pickle
 from pathlib import Path
 
@@ -409,10 +409,16 @@ def test_pages_outside_the_run_are_read_from_disk():
 def test_tables_are_plain_data_for_jobs():
     srcs, site, _ = sources.discover([str(SITE)])
     tables = {s.url: broken_anchor.collect(sources.load(s, site), {}) for s in srcs}
-    as_json = json.loads(json.dumps(tables))
     direct = list(broken_anchor.check_site(site, tables, {}))
-    assert direct and direct == list(broken_anchor.check_site(site, as_json, {}))
     assert direct == list(broken_anchor.check_site(site, pickle.loads(pickle.dumps(tables)), {}))
+
+    def plain(v):       # builtins and flat arrays of digests: no elements, no pages
+        if isinstance(v, dict):
+            return all(isinstance(k, str) and plain(x) for k, x in v.items())
+        if isinstance(v, (list, tuple)):
+            return all(map(plain, v))
+        return isinstance(v, (str, int, float, bool, type(None), array))
+    assert direct and plain(tables)
 
 
 def test_jobs_give_the_same_findings():
