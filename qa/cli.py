@@ -421,6 +421,9 @@ def _run(args, cfg: qaconfig.Config):
     if not args.paths and not cfg.crawl.get("sitemaps"):
         raise UsageError("name the files, folders or URL to check (or --sitemap)")
     only = None
+    if args.changed_since and any("://" in p for p in args.paths):
+        raise UsageError("--changed-since: git knows files, not a running site; check the "
+                         "site's folder, or leave it out")
     if args.changed_since:
         from qa import changes
         only = changes.pages_to_check(args.paths, cfg, args.changed_since)

@@ -339,6 +339,8 @@ def test_urls_and_folders_are_not_mixed_and_bad_flags_exit_2():
         assert r.returncode == 2 and named in r.stderr, (flag, r.stderr)
     r = qa("check")
     assert r.returncode == 2
+    r = qa("check", "http://127.0.0.1:9/", "--changed-since", "HEAD")
+    assert r.returncode == 2 and "--changed-since" in r.stderr
 
 
 def test_crawl_config_keys_are_checked(tmp_path):
