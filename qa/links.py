@@ -3,6 +3,7 @@ embedded content, srcset candidates), as the link rules check them and the crawl
 follows them."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,3 +97,11 @@ def links(page) -> list[Link]:
             found = [Link(el, noun, ref, resolve(base, ref)) for el, noun, ref in references(page)]
         page.__dict__["_qa_links"] = found
     return found
+
+
+def digest(a: str, b: str) -> int:
+    """A 64-bit digest of two strings (a page's url and an id in it, a link's text and its
+    target): what site-wide joins keep instead of the strings, 8 bytes apiece. Stable
+    across processes, so --jobs workers agree with the parent."""
+    d = hashlib.blake2b(f"{a}\0{b}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(d.digest(), "little", signed=True)

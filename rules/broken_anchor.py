@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import hashlib
 from array import array
 
 from lxml import etree
 
 from qa.findings import Finding
 from qa.names import shorten
-from qa.links import links as links_of
+from qa.links import digest, links as links_of
 from qa.sources import load
 
 ID = "broken-anchor"
@@ -57,12 +56,9 @@ _IDS_OUTSIDE_TEMPLATES = etree.XPath("//*[@id][not(ancestor::template)]/@id"
 
 
 def _h(url: str, name: str = "\0") -> int:
-    """A 64-bit digest of a page's url and an id in it: what the site-wide join keeps, so
-    that its memory is 8 bytes an id and 32 a link, not a Python string each (python3.11-doc
-    has 160,000 ids and 140,000 fragment links to other pages). Stable across processes,
-    so --jobs workers agree with the parent."""
-    d = hashlib.blake2b(f"{url}\0{name}".encode("utf-8", "surrogatepass"), digest_size=8)
-    return int.from_bytes(d.digest(), "little", signed=True)
+    # a page's url and an id in it: python3.11-doc has 160,000 ids and 140,000 fragment
+    # links to other pages, kept as 8 bytes an id and 32 a link, not a string each
+    return digest(url, name)
 
 
 def _plain(fragment: str) -> str:

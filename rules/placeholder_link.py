@@ -30,12 +30,11 @@ Good:
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from array import array
 
 from qa.names import accessible_name, norm, role, shorten
-from qa.links import links as links_of
+from qa.links import digest as _h, links as links_of
 from qa.sources import clean
 
 ID = "placeholder-link"
@@ -159,12 +158,6 @@ def collect(page, conf) -> dict:
         if name and len(name) <= NAME_MAX:
             seen.add(_h(name, target.url))
     return {"url": page.url, "found": found, "links": array("q", sorted(seen))}
-
-
-def _h(name: str, url: str) -> int:
-    """A 64-bit digest of a link's text and the page it leads to, stable across processes."""
-    d = hashlib.blake2b(f"{name}\0{url}".encode("utf-8", "surrogatepass"), digest_size=8)
-    return int.from_bytes(d.digest(), "little", signed=True)
 
 
 def check_site(site, tables, conf):
