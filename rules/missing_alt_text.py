@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from qa.names import (accessible_name, is_decorative, is_hidden_in_tree, is_presentational,
+from qa.names import (accessible_name, is_decorative, is_hidden, is_hidden_in_tree, is_presentational,
                       norm, role, shorten)
 
 ID = "missing-alt-text"
@@ -51,27 +51,54 @@ def nameless_controls(page) -> list[tuple]:
     """(element, "link" or "button", its images that assistive technology sees) for every
     link and button on the page with no accessible name, in document order; worked out
     once per page and shared with link-name."""
-    cache = page.__dict__.get("_qa_nameless_controls")
+    return _controls(page)[0]
+
+
+def _controls(page) -> tuple[list[tuple], list[tuple]]:
+    """(nameless controls as above, (element, control kind or None) for every candidate)."""
+    cache = page.__dict__.get("_qa_controls")
     if cache is None:
-        cache = []
+        nameless, kinds = [], []
         for el in CANDIDATES(page.tree):
             kind = control(el)
-            if kind and not accessible_name(el) and not is_hidden_in_tree(el):
-                cache.append((el, kind, [
+            kinds.append((el, kind))
+            if kind and not has_words(el) and not accessible_name(el) and not is_hidden_in_tree(el):
+                nameless.append((el, kind, [
                     i for i in el.iterdescendants()
                     if isinstance(i.tag, str) and (is_image(i) or i.tag.lower() == "svg")
                     and not is_hidden_in_tree(i)]))
-        page.__dict__["_qa_nameless_controls"] = cache
+        cache = page.__dict__["_qa_controls"] = (nameless, kinds)
     return cache
 
 
+_NO_TEXT = ("script", "style", "template", "noscript", "img", "svg", "area", "input")
+
+
+def has_words(el) -> bool:
+    """A shortcut past the accessible-name computation for the usual link or button: no
+    aria-labelledby, and words that the name from content must include (an aria-label,
+    text of its own, the text after a child, or the text of a child that is not hidden),
+    so its name cannot be empty. False says nothing: the full computation decides."""
+    if el.get("aria-labelledby") is not None:
+        return False
+    if norm(el.get("aria-label")) or norm(el.text):
+        return True
+    for c in el:
+        if norm(c.tail):
+            return True
+        if isinstance(c.tag, str) and c.tag.lower() not in _NO_TEXT and not is_hidden(c) \
+                and norm(c.text):
+            return True
+    return False
+
+
 def check(page, conf):
-    nameless = {el: images for el, _kind, images in nameless_controls(page)}
+    nameless_list, kinds = _controls(page)
+    nameless = {el: images for el, _kind, images in nameless_list}
     done: set = set()   # images already reported through their link or button; holding the
-    for el in CANDIDATES(page.tree):   # elements keeps lxml's proxies (and identity) alive
+    for el, kind in kinds:      # elements keeps lxml's proxies (and identity) alive
         if el in done:
             continue
-        kind = control(el)
         if kind:
             if el not in nameless:
                 continue
