@@ -372,12 +372,10 @@ class _Crawler:
             return True
         parts = urlsplit(url)
         base = f"{parts.scheme}://{parts.netloc}"
-        if base not in self.robots:
-            self.robots[base] = None        # while it is fetched, others wait for it
-            self.robots[base] = await self._robots(base)
-        while self.robots[base] is None:
-            await asyncio.sleep(0.01)
-        rules = self.robots[base]
+        task = self.robots.get(base)
+        if task is None:                    # fetched once; the others wait for that one
+            task = self.robots[base] = asyncio.ensure_future(self._robots(base))
+        rules = await asyncio.shield(task)
         return rules is True or rules.can_fetch(url, ROBOTS_AGENT)
 
     async def _robots(self, base: str):
