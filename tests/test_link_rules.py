@@ -425,3 +425,21 @@ def test_jobs_give_the_same_findings():
     config = Config.default()
     config.jobs = 2
     assert check(SITE, config=config).findings == check(SITE).findings
+
+
+def test_the_site_wide_tables_cost_bytes_not_objects_per_link(tmp_path):
+    """What a page leaves for the site-wide joins until the end of the run: 8 bytes an id,
+    32 a fragment link to another page, 8 a link text (memory flat on a big site: the
+    tables of 5,000 docs pages are kept at once)."""
+    n = 500
+    ids = "".join(f'<h2 id="section-{i}-of-the-long-document">S {i}</h2>' for i in range(n))
+    refs = "".join(f'<li><a href="b.html#part-{i}-of-the-other-page">Part {i} of b</a></li>'
+                   for i in range(n))
+    (tmp_path / "a.html").write_text(f"<!doctype html><title>A</title><main>{ids}<ul>{refs}</ul></main>")
+    (tmp_path / "b.html").write_text("<!doctype html><title>B</title><main><p>b</p></main>")
+    srcs, site, _ = sources.discover([str(tmp_path)])
+    page = sources.load(srcs[0], site)
+    anchors = pickle.dumps(broken_anchor.collect(page, {}))
+    texts = pickle.dumps(placeholder_link.collect(page, {}))
+    assert len(anchors) < n * (8 + 32) + 1000
+    assert len(texts) < n * 8 + 1000
