@@ -19,7 +19,7 @@ def at_least(severity: str, threshold: str) -> bool:
     return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str                    # "missing-alt-text", "axe.image-alt"
     severity: str                # error | warning | info, stamped by the engine from config
