@@ -43,15 +43,17 @@ DEFAULT_CORPORA = {
 }
 INSIDE = "QA_BENCH_CRAWL_NETNS"      # set once the script runs inside its namespace
 
-TOOLS = ("qa-static", "qa-links", "linkinator", "linkinator-c8")
+TOOLS = ("qa-static", "qa-static-j1", "qa-links", "qa-links-j1", "linkinator",
+         "linkinator-c8")
 LABELS = {
     "qa-static": "qa, all static rules",
+    "qa-static-j1": "qa, all static rules, --jobs 1",
     "qa-links": "qa, broken-link,broken-anchor",
+    "qa-links-j1": "qa, broken-link,broken-anchor, --jobs 1",
     "linkinator": "linkinator (concurrency 100, its default)",
     "linkinator-c8": "linkinator --concurrency 8",
 }
-OK_EXITS = {"qa-static": (0, 1), "qa-links": (0, 1), "linkinator": (0, 1),
-            "linkinator-c8": (0, 1)}
+OK_EXITS = dict.fromkeys(TOOLS, (0, 1))
 
 # The HTML files reachable from index.html by following href/src to files of the corpus,
 # as a crawler would: what qa's page count should equal (the rest are orphans).
@@ -204,9 +206,11 @@ def command(tool: str, server: Server, out: Path, args, exes: dict) -> tuple[lis
     qa = [args.python, "-m", "qa", "check", server.url + "index.html", "--no-cache",
           "--no-config", "--format", "json", "-o", str(out), "--no-progress",
           "--per-host", str(args.per_host)]
-    if tool == "qa-static":
+    if tool.endswith("-j1"):
+        qa += ["--jobs", "1"]           # else qa's default: one worker per CPU
+    if tool.startswith("qa-static"):
         return qa, False
-    if tool == "qa-links":
+    if tool.startswith("qa-links"):
         return qa + ["--select", "broken-link,broken-anchor"], False
     if tool.startswith("linkinator"):
         # linkinator recurses only into URLs that start with the one it was given, so it
@@ -242,8 +246,11 @@ def read_counts(tool: str, out: Path) -> dict:
         key = f'{x.get("status")} {x["url"]}'
         causes[key] = causes.get(key, 0) + 1
     causes = dict(sorted(causes.items(), key=lambda kv: -kv[1])[:10])
-    # the pages it parsed: every page some result names as its parent
-    pages = len({x["parent"] for x in results if x.get("parent")})
+    # the pages it fetched: the local HTML addresses it found OK (its results name each
+    # address once, with the first page found linking to it, so parents undercount)
+    pages = len({x["url"].split("#")[0] for x in results if x["state"] == "OK"
+                 and x["url"].startswith("http://127.0.0.1")
+                 and x["url"].split("#")[0].endswith((".html", ".htm", "/"))})
     return {"pages": pages, "findings": len(broken), "links": len(broken) - len(frag),
             "fragments": len(frag), "causes": causes}
 
@@ -441,7 +448,7 @@ def main(argv=None) -> int:
                                     setattr(cell, k, v)
                             except (OSError, ValueError, subprocess.CalledProcessError) as e:
                                 cell.note = f"output not read: {e!r}"[:120]
-                            if tool == "qa-links":
+                            if tool.startswith("qa-links"):
                                 shutil.copy(out, tmp / f"crawl-{name}.json")
             finally:
                 server.stop()
