@@ -7,7 +7,6 @@ Used by the reading-level rule (rules/reading_level.py); the formulas are
 qa/readability.py."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -80,24 +79,39 @@ def lang_of(el) -> str | None:
     return None
 
 
-@dataclass
 class Sentence:
-    text: str        # whitespace folded, as shown: inline code in its place
-    line: int        # source line where it starts
-    block: int = 0   # which block of text (paragraph, list item...) it stands in
-    counted: str = ""        # what is scored: each inline code one word (`_code_word`)
-    code: int = 0            # how many of its words are inline code
-    listing: bool = False    # its block is an entry of a list of links (`_is_listing`)
+    """One sentence of prose. Its source line is found only when asked for (`line`): a
+    page reports a few sentences, not the thousands it splits."""
+    __slots__ = ("text", "block", "counted", "code", "listing", "_where", "_mostly")
 
-    def __post_init__(self):
-        self.counted = self.counted or self.text
+    def __init__(self, text: str, block: int = 0, counted: str = "", code: int = 0,
+                 listing: bool = False, where: tuple[_Span, int] | None = None):
+        self.text = text            # whitespace folded, as shown: inline code in its place
+        self.block = block          # which block of text (paragraph, list item...) it is in
+        self.counted = counted or text  # what is scored: each inline code one word
+        self.code = code            # how many of its words are inline code
+        self.listing = listing      # its block is an entry of a list of links
+        self._where = where         # (its block, where it starts in the block's text)
+        self._mostly: bool | None = None
 
-    @functools.cached_property
+    def __repr__(self) -> str:
+        return f"Sentence({self.text!r}, block={self.block})"
+
+    @property
+    def line(self) -> int:
+        """The source line where the sentence starts."""
+        if self._where is None:
+            return 1
+        span, start = self._where
+        return span.line_at(start)
+
+    @property
     def is_mostly_code(self) -> bool:
         """Half or more of its words are code: a signature or a command, not prose."""
-        if self.code and self.code * 2 >= len(self.counted.split()):
-            return True
-        return _is_code(self.text)
+        if self._mostly is None:
+            self._mostly = bool(self.code and self.code * 2 >= len(self.counted.split())) \
+                or _is_code(self.text)
+        return self._mostly
 
 
 @dataclass
@@ -115,77 +129,88 @@ def sentences(roots: list, lang: str | None, rule: str | None = None) -> list[Se
 
 
 def extract(roots: list, lang: str | None, rule: str | None = None) -> Prose:
-    """The prose under `roots`, split into blocks and sentences, each with its line.
+    """The prose under `roots`, split into blocks and sentences.
 
-    One pass over the tree. A line cursor follows the source: it is reset to each
-    element's line (lxml: where its start tag ends, which is where its text starts) and
-    moved on by the newlines in each text and tail; a skipped subtree is jumped over in
-    one step (`_end_line`). Subtrees in another language (`lang` differs from the
-    page's) are skipped too: a quoted French passage is not English prose. Inline code
-    (`code`, `kbd`, `samp`, `tt`, `var`) stands in its sentence as one word. Text inside
-    a `<!-- qa: disable reading-level -->` range or a `data-qa-ignore="reading-level"`
-    element is left out (`rule`: the id those name), and each such suppression is
-    returned with its words."""
+    One pass over the tree, collecting each block's pieces of text (an element's text or
+    tail) with the node they came from; no lines are counted on the way: a sentence finds
+    its line when asked (`Sentence.line`), from its piece's node. Subtrees in another
+    language (`lang` differs from the page's) are skipped: a quoted French passage is not
+    English prose. Inline code (`code`, `kbd`, `samp`, `tt`, `var`) stands in its
+    sentence as one word. Text inside a `<!-- qa: disable reading-level -->` range or a
+    `data-qa-ignore="reading-level"` element is left out (`rule`: the id those name), and
+    each such suppression is returned with its words."""
     out: list[Sentence] = []
     suppressed: list[tuple[object, int]] = []
     for root in roots:
-        block = _Block()
-        line = root.sourceline or 1
+        blocks = _Blocks(out)
+        texts, nodes = blocks.texts, blocks.nodes
+        add_text, add_node, flush = texts.append, nodes.append, blocks.flush
         links: list = []              # open <a href> elements
         off = None                    # the disable comment whose range we are in
         ignored = {e for e in _IGNORING(root) if _ignores(e, rule)}
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             if event == "start":
-                line = el.sourceline or line
-                tag = el.tag.lower()
-                if tag in _BLOCK_TAGS and block.pieces:
-                    block.flush(out)
+                tag = el.tag              # lxml.html: always lower case
+                if tag in _BLOCK_TAGS and len(texts) > blocks.first:
+                    flush()
                 if el is root:
                     pass
-                elif _is_skipped(el, tag, lang):
+                elif tag in _SKIP_TAGS or ((names := el.keys()) and _skipped_by(el, names, lang)):
                     walker.skip_subtree()       # its end event still comes, for the tail
-                    line = _end_line(el, line)
                     continue
                 elif ignored and el in ignored:
                     walker.skip_subtree()
                     suppressed.append((el, len(el.text_content().split())))
-                    line = _end_line(el, line)
                     continue
                 elif tag in _WORD_TAGS:
                     walker.skip_subtree()
                     code = " ".join(el.text_content().split())
                     if code and off is None:
-                        block.add_code(code, line, bool(links))
+                        add_text(_CODE)
+                        add_node((el, False))
+                        blocks.code.append(code)
+                        if links:
+                            blocks.linked.add(len(texts) - 1)
                     elif code:
                         suppressed[-1] = (off, suppressed[-1][1] + 1)
-                    line = _end_line(el, line)
                     continue
                 if tag == "a" and el.get("href") is not None:
                     links.append(el)
-                if el.text:
-                    off = block.add(el.text, line, bool(links), off, suppressed)
-                    line += el.text.count("\n")
+                text = el.text
+                if text:
+                    if off is not None:   # inside a disable range: counted, not kept
+                        suppressed[-1] = (off, suppressed[-1][1] + len(text.split()))
+                        text = "\n" * text.count("\n")
+                    add_text(text)
+                    add_node((el, False))
+                    if links:
+                        blocks.linked.add(len(texts) - 1)
                 continue
             if event == "end":
                 if links and links[-1] is el:
                     links.pop()
-                if block.pieces and el.tag.lower() in _BLOCK_TAGS:
-                    block.flush(out)
+                if el.tag in _BLOCK_TAGS and len(texts) > blocks.first:
+                    flush()
                 if el is root:
                     break
-            else:             # a comment or processing instruction: lxml gives its last line
-                line = el.sourceline or line
-                directive = _directive(el, rule) if event == "comment" else None
+            elif event == "comment":
+                directive = _directive(el, rule)
                 if directive == "disable" and off is None:
                     off = el
                     suppressed.append((el, 0))
                 elif directive == "enable":
                     off = None
-            if el.tail:
-                off = block.add(el.tail, line, bool(links), off, suppressed)
-                line += el.tail.count("\n")
-        block.flush(out)
+            text = el.tail
+            if text:
+                if off is not None:
+                    suppressed[-1] = (off, suppressed[-1][1] + len(text.split()))
+                    text = "\n" * text.count("\n")
+                add_text(text)
+                add_node((el, True))
+                if links:
+                    blocks.linked.add(len(texts) - 1)
+        flush()
     return Prose(out, suppressed)
 
 
@@ -205,60 +230,87 @@ def _ignores(el, rule: str | None) -> bool:
     return names is not None and rule is not None and rule in suppress.names(names)
 
 
-class _Block:
-    """The text of one block (paragraph, list item...) as it is walked: pieces of text
-    with their lines, whether each is inside a link, and the inline code in it."""
-    __slots__ = ("pieces", "code")
+class _Span:
+    """One block's text and the pieces it was joined from (texts[first:end] of the root's
+    pieces, nodes[i] = (node, is_tail)): what a sentence needs to find its line."""
+    __slots__ = ("text", "texts", "nodes", "first", "end")
 
-    def __init__(self):
-        self.pieces: list[tuple[str, int, bool]] = []
-        self.code: list[str] = []
+    def __init__(self, text, texts, nodes, first, end):
+        self.text, self.texts, self.nodes, self.first, self.end = text, texts, nodes, first, end
 
-    def add(self, text: str, line: int, in_link: bool, off, suppressed) -> object:
-        if off is None:
-            self.pieces.append((text, line, in_link))
-        else:                       # inside a disable range: counted, not kept
-            suppressed[-1] = (off, suppressed[-1][1] + len(text.split()))
-            self.pieces.append(("\n" * text.count("\n"), line, in_link))
-        return off
+    def line_at(self, offset: int) -> int:
+        """The source line of the character at `offset` in the block's text: the line of
+        the piece it is in, plus the newlines before it in that piece."""
+        texts, k, at, pos = self.texts, 0, self.first, 0
+        for i in range(self.first, self.end):
+            if k > offset:
+                break
+            at, pos = i, k
+            k += len(texts[i])
+        node, tail = self.nodes[at]
+        return _piece_line(node, tail) + self.text.count("\n", pos, offset)
 
-    def add_code(self, code: str, line: int, in_link: bool) -> None:
-        self.pieces.append((_CODE, line, in_link))
-        self.code.append(code)
 
-    def flush(self, out: list[Sentence]) -> None:
-        """Split the block's text into sentences; find each one's line in step, so a
-        block of many sentences costs one pass, not one pass per sentence."""
-        pieces = self.pieces
-        if not pieces:
+def _piece_line(node, tail: bool) -> int:
+    """Where an element's text starts (lxml: the line its start tag ends on), or its tail
+    (the line of its end tag, `_end_line`); a comment or processing instruction's tail
+    starts on its last line, the one lxml gives."""
+    line = node.sourceline or _line_above(node)
+    if tail and isinstance(node.tag, str):
+        return _end_line(node, line)
+    return line
+
+
+def _line_above(node) -> int:
+    for e in node.iterancestors():
+        if e.sourceline:
+            return e.sourceline
+    return 1
+
+
+class _Blocks:
+    """The pieces of text of one prose root as they are walked (texts and the nodes they
+    came from), split into blocks (paragraph, list item...) and then into sentences at
+    each block's end. `first` is where the open block starts in `texts`."""
+    __slots__ = ("texts", "nodes", "code", "linked", "first", "out")
+
+    def __init__(self, out: list[Sentence]):
+        self.texts: list[str] = []
+        self.nodes: list[tuple[object, bool]] = []
+        self.code: list[str] = []       # the open block's inline code, in order
+        self.linked: set[int] = set()   # indices of the open block's pieces inside a link
+        self.first = 0
+        self.out = out
+
+    def flush(self) -> None:
+        """Split the open block's text into sentences."""
+        texts, first, end = self.texts, self.first, len(self.texts)
+        if end == first:
             return
-        text = "".join(t for t, _, _ in pieces)
-        if text.strip():
+        self.first = end
+        text = texts[first] if end - first == 1 else "".join(texts[first:end])
+        code, linked = self.code, self.linked
+        if not text.isspace():
+            out = self.out
             block = out[-1].block + 1 if out else 0
-            listing = any(p[2] for p in pieces) and _is_listing(pieces, text)
-            starts, k = [], 0
-            for t, _, _ in pieces:
-                starts.append(k)
-                k += len(t)
-            idx, pos, line, ci = 0, 0, pieces[0][1], 0
-            for start, end in _spans(text):
-                while idx + 1 < len(pieces) and starts[idx + 1] <= start:
-                    idx += 1
-                    pos, line = starts[idx], pieces[idx][1]
-                line += text.count("\n", pos, start)
-                pos = start
-                raw = " ".join(text[start:end].split())
+            listing = bool(linked) and _is_listing(texts, first, end, linked, text)
+            span = _Span(text, texts, self.nodes, first, end)
+            ci = 0
+            for start, stop in _spans(text):
+                raw = " ".join(text[start:stop].split())
                 n = raw.count(_CODE)
                 if n:
-                    codes = self.code[ci:ci + n]
+                    codes = code[ci:ci + n]
                     ci += n
                     out.append(Sentence(_fill(raw, [shorten(c, _CODE_SHOWN_MAX) for c in codes]),
-                                        line, block, _fill(raw, [_code_word(c) for c in codes]),
-                                        n, listing))
+                                        block, _fill(raw, [_CODE_WORD] * n), n, listing,
+                                        (span, start)))
                 else:
-                    out.append(Sentence(raw, line, block, listing=listing))
-        pieces.clear()
-        self.code.clear()
+                    out.append(Sentence(raw, block, "", 0, listing, (span, start)))
+        if code:
+            code.clear()
+        if linked:
+            linked.clear()
 
 
 def _fill(text: str, words: list[str]) -> str:
@@ -266,30 +318,29 @@ def _fill(text: str, words: list[str]) -> str:
     return "".join(p + (words[i] if i < len(words) else "") for i, p in enumerate(parts))
 
 
-def _code_word(code: str) -> str:
-    """Inline code counts as one word of one syllable: a name is read as a unit, so the
-    sentence keeps its length, and identifiers never make prose look harder than it is
-    (the syllables of `os.path.join` or `strtod` are anyone's guess)."""
-    return _CODE_WORD
+# Inline code counts as one word of one syllable (`_CODE_WORD`): a name is read as a
+# unit, so the sentence keeps its length, and identifiers never make prose look harder
+# than it is (the syllables of `os.path.join` or `strtod` are anyone's guess).
 
 
-def _is_listing(pieces: list[tuple[str, int, bool]], text: str) -> bool:
+def _is_listing(texts: list[str], first: int, end: int, linked: set[int], text: str) -> bool:
     """Is the block an entry of a list of links (an index, a table of contents, a site
     map)? Half or more of its words are link text, or it starts with a link and is a
     label with no sentence in it ("ABORT — abort the current transaction")."""
     words = link = 0
-    first = None
-    for t, _, in_link in pieces:
-        n = len(t.split())
-        if n and first is None:
-            first = in_link
+    starts_linked = None
+    for i in range(first, end):
+        n = len(texts[i].split())
+        if n and starts_linked is None:
+            starts_linked = i in linked
         words += n
-        link += n if in_link else 0
+        if i in linked:
+            link += n
     if not words or not link:
         return False
     if link * 2 >= words:
         return True
-    return bool(first) and not _SENTENCE_END.search(text + " ")
+    return bool(starts_linked) and not _SENTENCE_END.search(text + " ")
 
 
 _LAST_NODE = etree.XPath(
@@ -314,12 +365,9 @@ def _end_line(el, line: int) -> int:
     return end
 
 
-def _is_skipped(el, tag: str, lang: str | None) -> bool:
-    if tag in _SKIP_TAGS:
-        return True
-    names = el.keys()         # one call; most elements have none of these attributes
-    if not names:
-        return False
+def _skipped_by(el, names: list, lang: str | None) -> bool:
+    """Is the element left out for its attributes (`names`: the ones it has): a role of
+    page furniture, hidden, or in another language than the page's prose?"""
     if ("role" in names and role(el) in _SKIP_ROLES) or (
             ("hidden" in names or "aria-hidden" in names or "style" in names) and is_hidden(el)):
         return True

@@ -143,8 +143,15 @@ def _textstat() -> SimpleNamespace:
     (~80 ms), which `qa --help` should not pay. Each takes the language as an argument,
     so nothing here reads or changes textstat's global `set_lang`."""
     from textstat.backend import selections, utils
-    return SimpleNamespace(list_words=selections.list_words, get_pyphen=utils.get_pyphen,
-                           get_lang_cfg=utils.get_lang_cfg)
+    from textstat.backend.utils.constants import RE_NONCONTRACTION_APOSTROPHE
+    return SimpleNamespace(
+        list_words=selections.list_words, get_pyphen=utils.get_pyphen,
+        get_lang_cfg=utils.get_lang_cfg,
+        # textstat's list_words and remove_punctuation, compiled: apostrophes that do not
+        # start a contraction's ending, then all punctuation but apostrophes; for the
+        # German long words, all punctuation
+        noncontraction=re.compile(RE_NONCONTRACTION_APOSTROPHE),
+        punctuation=re.compile(r"[^\w\s\']"), all_punctuation=re.compile(r"[^\w\s]"))
 
 
 @functools.cache
@@ -181,24 +188,30 @@ def count_syllables(word: str, lang: str) -> int:
 
 
 def count(text: str, lang: str) -> Counts:
-    """One sentence's counts (`lang` is textstat's language code)."""
+    """One sentence's counts (`lang` is textstat's language code). The words are
+    textstat's `list_words(text, lowercase=True)`, with its patterns compiled once; each
+    word's syllables come from a per-language table, so a word is looked up in the CMU
+    dictionary or hyphenated once per process, and the sums are taken in C."""
     ts = _textstat()
     cache = _syllables.get(lang)
     if cache is None or len(cache) > _SYLLABLE_CACHE_MAX:
         cache = _syllables[lang] = {}
-    c = Counts(sentences=1)
-    for w in ts.list_words(text, lowercase=True):
-        n = cache.get(w)
-        if n is None:
-            n = cache[w] = count_syllables(w, lang)
-        c.words += 1
-        c.syllables += n
-        c.poly += n >= 3
-        c.mono += n == 1
+    words = ts.punctuation.sub("", ts.noncontraction.sub("", text)).lower().split()
+    ns = list(map(cache.get, words))
+    if None in ns:
+        for i, n in enumerate(ns):
+            if n is None:
+                w = words[i]
+                n = cache.get(w)
+                if n is None:
+                    n = cache[w] = count_syllables(w, lang)
+                ns[i] = n
+    mono, two, zero = ns.count(1), ns.count(2), ns.count(0)
+    c = Counts(words=len(ns), sentences=1, syllables=sum(ns),
+               poly=len(ns) - mono - two - zero, mono=mono)
     if lang == "de":      # textstat: letters after every apostrophe is removed
-        c.long = sum(1 for w in ts.list_words(text, rm_apostrophe=True) if len(w) > 6)
+        c.long = sum(1 for w in ts.all_punctuation.sub("", text).split() if len(w) > 6)
     return c
-
 
 
 # -- the language to score in ----------------------------------------------------
