@@ -59,7 +59,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def prose_roots(page) -> list:
     """The page's main content: the main landmark (`main` or `role="main"`, whichever
     comes first), else every top-level `article`, else the body."""
-    for el in page.tree.xpath("//main | //*[contains(@role, 'main')]"):
+    for el in _main_candidates(page.tree):
         if (el.tag == "main" or role(el) == "main") and not is_hidden_in_tree(el):
             return [el]
     articles = [a for a in page.tree.iter("article") if not is_hidden_in_tree(a)
@@ -68,6 +68,21 @@ def prose_roots(page) -> list:
         return articles
     body = page.tree.find("body")
     return [body if body is not None else page.tree]
+
+
+_MAINS = etree.XPath("//main | //*[contains(@role, 'main')]")
+_ROLES_MAIN = etree.XPath("//@role[contains(., 'main')]")
+
+
+def _main_candidates(tree) -> list:
+    """`_MAINS(tree)` (the `main` elements and those with "main" in their role, in
+    document order) without its slow half where only one half has any: libxml2 finds
+    attributes faster than it tests every element's."""
+    mains = list(tree.iter("main"))
+    roles = [a.getparent() for a in _ROLES_MAIN(tree)]
+    if mains and roles:
+        return _MAINS(tree)
+    return mains or roles
 
 
 def lang_of(el) -> str | None:
@@ -156,7 +171,8 @@ def extract(roots: list, lang: str | None, rule: str | None = None) -> Prose:
                     flush()
                 if el is root:
                     pass
-                elif tag in _SKIP_TAGS or ((names := el.keys()) and _skipped_by(el, names, lang)):
+                elif tag in _SKIP_TAGS or (not _ATTRS.isdisjoint(names := el.keys())
+                                           and _skipped_by(el, names, lang)):
                     walker.skip_subtree()       # its end event still comes, for the tail
                     continue
                 elif ignored and el in ignored:
@@ -327,20 +343,15 @@ def _is_listing(texts: list[str], first: int, end: int, linked: set[int], text: 
     """Is the block an entry of a list of links (an index, a table of contents, a site
     map)? Half or more of its words are link text, or it starts with a link and is a
     label with no sentence in it ("ABORT — abort the current transaction")."""
-    words = link = 0
-    starts_linked = None
-    for i in range(first, end):
-        n = len(texts[i].split())
-        if n and starts_linked is None:
-            starts_linked = i in linked
-        words += n
-        if i in linked:
-            link += n
-    if not words or not link:
+    link = sum(len(texts[i].split()) for i in linked)
+    if not link:
         return False
-    if link * 2 >= words:
+    counts = list(map(len, map(str.split, texts[first:end])))
+    if link * 2 >= sum(counts):
         return True
-    return bool(starts_linked) and not _SENTENCE_END.search(text + " ")
+    # does the block's first word stand in a link?
+    starts_linked = next((first + i) in linked for i, n in enumerate(counts) if n)
+    return starts_linked and not _SENTENCE_END.search(text + " ")
 
 
 _LAST_NODE = etree.XPath(
@@ -365,6 +376,10 @@ def _end_line(el, line: int) -> int:
     return end
 
 
+# the attributes `_skipped_by` reads: an element with none of them is prose
+_ATTRS = frozenset(("role", "hidden", "aria-hidden", "style", "lang", _XML_LANG))
+
+
 def _skipped_by(el, names: list, lang: str | None) -> bool:
     """Is the element left out for its attributes (`names`: the ones it has): a role of
     page furniture, hidden, or in another language than the page's prose?"""
@@ -375,26 +390,29 @@ def _skipped_by(el, names: list, lang: str | None) -> bool:
     return own is not None and language.primary(own) != lang
 
 
-def _spans(text: str):
+def _spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in a block, leading whitespace left out."""
-    start = 0
+    out, start = [], 0
+    nonspace = _NONSPACE.search
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
-        rest = text[end:end + 40].lstrip()
-        if rest and rest[0].islower():          # "e.g. the", "approx. half"
+        # the next word within 40 characters: "e.g. the", "approx. half" go on
+        nxt = nonspace(text, end, end + 40)
+        if nxt is not None and nxt.group().islower():
             continue
         if m.group()[0] == "." and _is_abbreviation(text, m.start()):
             continue
-        yield from _stripped(text, start, end)
+        first = nonspace(text, start, end)
+        if first is not None:
+            out.append((first.start(), end))
         start = end
-    yield from _stripped(text, start, len(text))
+    first = nonspace(text, start)
+    if first is not None:
+        out.append((first.start(), len(text)))
+    return out
 
 
-def _stripped(text: str, start: int, end: int):
-    chunk = text[start:end]
-    lead = len(chunk) - len(chunk.lstrip())
-    if chunk.strip():
-        yield start + lead, end
+_NONSPACE = re.compile(r"\S")      # \s is str.isspace(): what strip() takes off
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
