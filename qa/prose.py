@@ -7,6 +7,7 @@ Used by the reading-level rule (rules/reading_level.py); the formulas are
 qa/readability.py."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -97,17 +98,17 @@ def lang_of(el) -> str | None:
 class Sentence:
     """One sentence of prose. Its source line is found only when asked for (`line`): a
     page reports a few sentences, not the thousands it splits."""
-    __slots__ = ("text", "block", "counted", "code", "listing", "_where", "_mostly")
+    __slots__ = ("text", "block", "counted", "code", "is_mostly_code", "_where")
 
     def __init__(self, text: str, block: int = 0, counted: str = "", code: int = 0,
-                 listing: bool = False, where: tuple[_Span, int] | None = None):
+                 where: tuple[_Span, int] | None = None):
         self.text = text            # whitespace folded, as shown: inline code in its place
         self.block = block          # which block of text (paragraph, list item...) it is in
-        self.counted = counted or text  # what is scored: each inline code one word
+        self.counted = counted = counted or text  # what is scored: each inline code one word
         self.code = code            # how many of its words are inline code
-        self.listing = listing      # its block is an entry of a list of links
+        # half or more of its words are code: a signature or a command, not prose
+        self.is_mostly_code = bool(code and code * 2 >= len(counted.split())) or _is_code(text)
         self._where = where         # (its block, where it starts in the block's text)
-        self._mostly: bool | None = None
 
     def __repr__(self) -> str:
         return f"Sentence({self.text!r}, block={self.block})"
@@ -120,20 +121,14 @@ class Sentence:
         span, start = self._where
         return span.line_at(start)
 
-    @property
-    def is_mostly_code(self) -> bool:
-        """Half or more of its words are code: a signature or a command, not prose."""
-        if self._mostly is None:
-            self._mostly = bool(self.code and self.code * 2 >= len(self.counted.split())) \
-                or _is_code(self.text)
-        return self._mostly
-
 
 @dataclass
 class Prose:
-    """What `sentences` found: the sentences, and what suppressions took out."""
+    """What `extract` found: the sentences (not those of link-list entries: their words
+    are `listed`), and what suppressions took out."""
     sentences: list[Sentence]
     suppressed: list[tuple[object, int]]      # (comment or element, words left out)
+    listed: int = 0           # words of the sentences in entries of link lists
 
 
 _CODE = "\ue000"     # stands for one inline code element while a block is split
@@ -156,8 +151,9 @@ def extract(roots: list, lang: str | None, rule: str | None = None) -> Prose:
     each such suppression is returned with its words."""
     out: list[Sentence] = []
     suppressed: list[tuple[object, int]] = []
+    block, listed = -1, 0
     for root in roots:
-        blocks = _Blocks(out)
+        blocks = _Blocks(out, block)
         texts, nodes = blocks.texts, blocks.nodes
         add_text, add_node, flush = texts.append, nodes.append, blocks.flush
         links: list = []              # open <a href> elements
@@ -181,7 +177,7 @@ def extract(roots: list, lang: str | None, rule: str | None = None) -> Prose:
                     continue
                 elif tag in _WORD_TAGS:
                     walker.skip_subtree()
-                    code = " ".join(el.text_content().split())
+                    code = " ".join(_TEXT_OF(el).split())
                     if code and off is None:
                         add_text(_CODE)
                         add_node((el, False))
@@ -227,7 +223,8 @@ def extract(roots: list, lang: str | None, rule: str | None = None) -> Prose:
                 if links:
                     blocks.linked.add(len(texts) - 1)
         flush()
-    return Prose(out, suppressed)
+        block, listed = blocks.block, listed + blocks.listed
+    return Prose(out, suppressed, listed)
 
 
 def _directive(comment, rule: str | None) -> str | None:
@@ -239,6 +236,7 @@ def _directive(comment, rule: str | None) -> str | None:
 
 
 _IGNORING = etree.XPath("descendant::*[@data-qa-ignore]")
+_TEXT_OF = etree.XPath("string()", smart_strings=False)      # text_content(), a plain str
 
 
 def _ignores(el, rule: str | None) -> bool:
@@ -287,16 +285,19 @@ def _line_above(node) -> int:
 class _Blocks:
     """The pieces of text of one prose root as they are walked (texts and the nodes they
     came from), split into blocks (paragraph, list item...) and then into sentences at
-    each block's end. `first` is where the open block starts in `texts`."""
-    __slots__ = ("texts", "nodes", "code", "linked", "first", "out")
+    each block's end. `first` is where the open block starts in `texts`. An entry of a
+    list of links (`_is_listing`) is not split: only its words are counted (`listed`)."""
+    __slots__ = ("texts", "nodes", "code", "linked", "first", "out", "block", "listed")
 
-    def __init__(self, out: list[Sentence]):
+    def __init__(self, out: list[Sentence], block: int):
         self.texts: list[str] = []
         self.nodes: list[tuple[object, bool]] = []
         self.code: list[str] = []       # the open block's inline code, in order
         self.linked: set[int] = set()   # indices of the open block's pieces inside a link
         self.first = 0
         self.out = out
+        self.block = block              # the last block's number
+        self.listed = 0
 
     def flush(self) -> None:
         """Split the open block's text into sentences."""
@@ -307,9 +308,18 @@ class _Blocks:
         text = texts[first] if end - first == 1 else "".join(texts[first:end])
         code, linked = self.code, self.linked
         if not text.isspace():
+            self.block = block = self.block + 1
+            if linked and _is_listing(texts, first, end, linked, text):
+                # the words its sentences would have: those of the text with each inline
+                # code shown (no word runs across the end of a sentence, which is
+                # followed by a space)
+                if code:
+                    text = _fill(text, [_shown(c) for c in code])
+                    code.clear()
+                self.listed += len(text.split())
+                linked.clear()
+                return
             out = self.out
-            block = out[-1].block + 1 if out else 0
-            listing = bool(linked) and _is_listing(texts, first, end, linked, text)
             span = _Span(text, texts, self.nodes, first, end)
             ci = 0
             for start, stop in _spans(text):
@@ -318,15 +328,21 @@ class _Blocks:
                 if n:
                     codes = code[ci:ci + n]
                     ci += n
-                    out.append(Sentence(_fill(raw, [shorten(c, _CODE_SHOWN_MAX) for c in codes]),
-                                        block, _fill(raw, [_CODE_WORD] * n), n, listing,
+                    out.append(Sentence(_fill(raw, [_shown(c) for c in codes]),
+                                        block, _fill(raw, [_CODE_WORD] * n), n,
                                         (span, start)))
                 else:
-                    out.append(Sentence(raw, block, "", 0, listing, (span, start)))
+                    out.append(Sentence(raw, block, "", 0, (span, start)))
         if code:
             code.clear()
         if linked:
             linked.clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(code: str) -> str:
+    """Inline code as a hardest sentence shows it (the same names recur on every page)."""
+    return shorten(code, _CODE_SHOWN_MAX)
 
 
 def _fill(text: str, words: list[str]) -> str:
@@ -427,7 +443,7 @@ def _is_code(text: str) -> bool:
     if not _CODE_TOKEN.search(text):
         return False
     tokens = text.split()
-    return sum(1 for t in tokens if _CODE_TOKEN.search(t)) * 2 >= len(tokens)
+    return sum(map(bool, map(_CODE_TOKEN.search, tokens))) * 2 >= len(tokens)
 
 
 

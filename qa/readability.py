@@ -191,7 +191,23 @@ def count(text: str, lang: str) -> Counts:
     """One sentence's counts (`lang` is textstat's language code). The words are
     textstat's `list_words(text, lowercase=True)`, with its patterns compiled once; each
     word's syllables come from a per-language table, so a word is looked up in the CMU
-    dictionary or hyphenated once per process, and the sums are taken in C."""
+    dictionary or hyphenated once per process, and the sums are taken in C. A sentence
+    met before (documentation repeats "New in version 3.2." on every page) is not
+    counted again."""
+    known = _sentences.get(lang)
+    if known is None or len(known) > _SENTENCE_CACHE_MAX:
+        known = _sentences[lang] = {}
+    got = known.get(text)
+    if got is None:
+        got = known[text] = _count(text, lang)
+    return Counts(*got)
+
+
+_sentences: dict[str, dict[str, tuple[int, ...]]] = {}
+_SENTENCE_CACHE_MAX = 50_000          # distinct sentences per language kept between pages
+
+
+def _count(text: str, lang: str) -> tuple[int, ...]:
     ts = _textstat()
     cache = _syllables.get(lang)
     if cache is None or len(cache) > _SYLLABLE_CACHE_MAX:
@@ -207,11 +223,11 @@ def count(text: str, lang: str) -> Counts:
                     n = cache[w] = count_syllables(w, lang)
                 ns[i] = n
     mono, two, zero = ns.count(1), ns.count(2), ns.count(0)
-    c = Counts(words=len(ns), sentences=1, syllables=sum(ns),
-               poly=len(ns) - mono - two - zero, mono=mono)
+    long = 0
     if lang == "de":      # textstat: letters after every apostrophe is removed
-        c.long = sum(1 for w in ts.all_punctuation.sub("", text).split() if len(w) > 6)
-    return c
+        long = sum(1 for w in ts.all_punctuation.sub("", text).split() if len(w) > 6)
+    # Counts' fields in order: words, sentences, syllables, poly, mono, long
+    return (len(ns), 1, sum(ns), len(ns) - mono - two - zero, mono, long)
 
 
 # -- the language to score in ----------------------------------------------------

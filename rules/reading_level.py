@@ -58,6 +58,7 @@ import heapq
 from lxml import etree
 
 from qa import language, prose
+from qa.findings import Metrics
 from qa.names import shorten
 from qa.prose import Sentence, lang_of, prose_roots
 from qa.readability import FORMULAS, TEXTSTAT_LANG, Counts, Formula, choose_language, count
@@ -90,22 +91,29 @@ HELP_URL = "https://www.w3.org/WAI/WCAG22/Understanding/reading-level.html"
 # would make a page's symptom list ("Fever." "Sore throat.") look like long sentences;
 # such fragments are left out altogether
 _MIN_FRAGMENT_WORDS = 3
-_METRICS = ("grade", "flesch_reading_ease", "words", "sentences", "formula", "ease_formula",
-            "target", "language", "lang_assumed", "lang_identified", "lang_confidence",
-            "lang_wrong", "hardest", "skipped")
 _MIN_HARDEST_WORDS = 5      # shorter sentences are never the ones to rewrite first
 _HARDEST_TEXT_MAX = 300
 _CONTEXT_MAX = 160          # of the sentences around a hardest one
 
 
 def sentences(roots: list, lang: str | None) -> list[Sentence]:
-    """The sentences of the prose under `roots`, with this rule's suppressions applied."""
+    """The sentences of the prose under `roots` (not those of link-list entries), with
+    this rule's suppressions applied."""
     return prose.extract(roots, lang, ID).sentences
 
 
 # -- the rule ------------------------------------------------------------------------
 
 def check(page, conf):
+    """The findings, then the page's reading metrics (a `Metrics`, for its PageInfo:
+    grade, reading ease, words, sentences, formula, hardest sentences, or why it was
+    skipped), on every page, scored or not."""
+    metrics = Metrics()
+    yield from _check(page, conf, metrics)
+    yield metrics
+
+
+def _check(page, conf, metrics: Metrics):
     conf = {**DEFAULT, **(conf or {})}
     target = conf["target-grade"]
     roots = prose_roots(page)
@@ -114,42 +122,38 @@ def check(page, conf):
     stated = language.primary(declared)
     # articles in another language than the first are not this page's prose
     roots = [r for r in roots if language.primary(lang_of(r)) == stated]
-    for key in _METRICS:          # this rule's metrics only, fresh on every run
-        page.metrics.pop(key, None)
-    page.metrics.update(target=target, language=stated or "en")
+    metrics.update(target=target, language=stated or "en")
     if declared is None:
-        page.metrics["lang_assumed"] = True       # WCAG 3.1.1: no lang on the page
+        metrics["lang_assumed"] = True       # WCAG 3.1.1: no lang on the page
 
     found_prose = prose.extract(roots, stated or "en", ID)
     yield from _suppression_notes(page, found_prose.suppressed)
-    found = found_prose.sentences
-    if not found:
-        page.metrics["skipped"] = "no prose"
+    found, listed = found_prose.sentences, found_prose.listed
+    if not found and not listed:
+        metrics["skipped"] = "no prose"
         return
-    listed = sum(len(s.text.split()) for s in found if s.listing)
-    words = listed and sum(len(s.text.split()) for s in found)
+    words = listed and listed + sum(len(s.text.split()) for s in found)
     if listed and listed * 2 >= words:
-        page.metrics["skipped"] = (f"the main content is a list of links ({listed} of "
+        metrics["skipped"] = (f"the main content is a list of links ({listed} of "
                                    f"{words} words are in link entries)")
         return
-    found = [s for s in found if not s.listing]
 
     # a declared lang is questioned on whole sentences only; a missing one on any text
     lang, problem, guess = choose_language(stated, prose.language_sample(found, fallback=stated is None))
     if guess is not None:
-        page.metrics.update(lang_identified=guess.lang, lang_confidence=guess.confidence)
+        metrics.update(lang_identified=guess.lang, lang_confidence=guess.confidence)
     if problem == "wrong":
-        page.metrics["lang_wrong"] = declared
+        metrics["lang_wrong"] = declared
     unknown = lang is None
     if unknown:     # counted as English for its length only: a short page is just skipped
         lang = "en"
-    page.metrics["language"] = lang
+    metrics["language"] = lang
     if lang != (stated or "en") and any(True for _ in _LANG_ATTRS(root)):
         # passages marked as the language the text turned out to be in are its prose
-        found = [s for s in prose.extract(roots, lang, ID).sentences if not s.listing]
+        found = prose.extract(roots, lang, ID).sentences
     formula = FORMULAS.get(lang)
     if formula is None:
-        page.metrics["skipped"] = f'no readability formula for language "{lang}"'
+        metrics["skipped"] = f'no readability formula for language "{lang}"'
         why = (f'no formula for language "{declared}"' if problem is None else
                f"{_lang_problem(problem, declared, lang)}, and {language.name(lang)} has no "
                "readability formula")
@@ -167,17 +171,17 @@ def check(page, conf):
         if c.words >= _MIN_FRAGMENT_WORDS:
             total += c
             scored.append((i, c))
-    page.metrics.update(words=total.words, sentences=total.sentences, formula=formula.name)
+    metrics.update(words=total.words, sentences=total.sentences, formula=formula.name)
     if total.words < conf["min-words"] or total.sentences < conf["min-sentences"]:
-        page.metrics["skipped"] = (
+        metrics["skipped"] = (
             f"too little prose ({total.words} words in {total.sentences} sentences; scoring "
             f"needs {conf['min-words']} words in {conf['min-sentences']} sentences)")
         return
     if unknown:
-        page.metrics.update(language=None, skipped="no lang attribute, and the language of "
+        metrics.update(language=None, skipped="no lang attribute, and the language of "
                             "the text could not be identified")
         for key in ("words", "sentences", "formula"):
-            page.metrics.pop(key)
+            metrics.pop(key)
         yield page.finding(root, "reading level not scored: the page has no lang attribute "
                            "and the language of its text could not be identified",
                            tags=_LANG_TAGS, severity="info", data={"language": None})
@@ -185,7 +189,7 @@ def check(page, conf):
 
     grade = round(formula.score(total, code)[0], 1)
     hardest = _hardest(formula, code, found, scored, conf["hardest"])
-    page.metrics.update(grade=grade, flesch_reading_ease=round(formula.ease(total, code), 1),
+    metrics.update(grade=grade, flesch_reading_ease=round(formula.ease(total, code), 1),
                         ease_formula=formula.ease_name, hardest=hardest)
     lang_data = {"lang_problem": problem, "declared_lang": declared} if problem else {}
     why = f"; {_lang_problem(problem, declared, lang)}" if problem else ""

@@ -16,6 +16,7 @@ import pytest
 import rules.reading_level as mod
 from helpers import check as run_engine
 from qa import readability, sources
+from qa.findings import Metrics
 
 FIXTURES = Path(__file__).parent / "rules" / "reading-level"
 
@@ -108,7 +109,11 @@ def page_of(write_page, html: str, name: str = "page.html"):
 
 
 def run(page, **options):
-    return list(mod.check(page, {**mod.DEFAULT, **options}))
+    """The rule's findings; the Metrics it yields with them (what the runner puts in the
+    page's PageInfo) are kept as `page.metrics` for the assertions."""
+    got = list(mod.check(page, {**mod.DEFAULT, **options}))
+    [page.metrics] = [m for m in got if isinstance(m, Metrics)]
+    return [f for f in got if not isinstance(f, Metrics)]
 
 
 def doc(body: str, lang: str | None = "en", title: str = "Clinic") -> str:
@@ -497,7 +502,7 @@ sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
 from qa import sources
 import rules.reading_level as mod
 srcs, site, _ = sources.discover([sys.argv[2]])
-[f] = mod.check(sources.load(srcs[0], site), mod.DEFAULT)
+[f, metrics] = mod.check(sources.load(srcs[0], site), mod.DEFAULT)
 assert "nltk" not in sys.modules, "nltk was imported"
 print(f.data["grade"], f.data["language"])
 """
