@@ -1,7 +1,8 @@
 """The main prose of a page, as blocks and sentences: what counts as prose (the main
 landmark, else the articles, else the body; not navigation, headings, code blocks, form
 controls, hidden elements, passages in another language or suppressed ranges), inline
-code as one word, entries of link lists marked, and each sentence's source line.
+code as one word, the words of link-list entries counted apart, and each sentence's
+source line, found only for the sentences a report shows.
 
 Used by the reading-level rule (rules/reading_level.py); the formulas are
 qa/readability.py."""

