@@ -117,6 +117,12 @@ class Finding:
         return d
 
 
+class Metrics(dict):
+    """What a page rule measured on the page, for its PageInfo's `metrics` (reading-level:
+    grade, reading ease, counts...). A rule's check() yields it among its findings; the
+    runner takes it out of them."""
+
+
 @dataclass
 class PageInfo:
     """What the run learned about one page besides its findings."""
@@ -124,7 +130,7 @@ class PageInfo:
     title: str | None = None
     lang: str | None = None
     encoding: str | None = None
-    # reading metrics, filled by reading-level: grade, flesch_reading_ease, words,
+    # reading metrics, yielded by reading-level (a `Metrics`): grade, flesch_reading_ease, words,
     # sentences, formula, target, language, hardest (list of {text, line, grade}),
     # skipped (why a page was not scored)
     metrics: dict[str, Any] = field(default_factory=dict)

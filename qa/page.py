@@ -133,7 +133,6 @@ class Page:
     encoding: str = "utf-8"
     site: Any = None              # qa.sources.Site: resolves links against the site
     problems: list[Problem] = field(default_factory=list)
-    metrics: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def tree(self) -> etree._Element:

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import rules
 from qa import __version__, names, sources, suppress
 from qa.config import PREFIXES, Config
-from qa.findings import NUMBERS, SEVERITY_RANK, Finding, PageInfo, Report
+from qa.findings import NUMBERS, SEVERITY_RANK, Finding, Metrics, PageInfo, Report
 from qa.page import descriptor_of_html as page_descriptor_of_html
 
 class UsageError(Exception):
@@ -99,6 +99,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
     found: list[Finding] = []
     tables: dict[str, Any] = {}
     sups: list[suppress.Suppression] = []
+    metrics: dict[str, Any] = {}
     page, current = None, "loading"
 
     def error(message: str, line: int | None = None) -> None:
@@ -122,8 +123,12 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
                     current = f'rule "{rid}"'
                     try:
                         if mod.SCOPE == "page":
-                            found += [s for f in mod.check(page, conf)
-                                      if (s := stamp(f, rid, config, src.url))]
+                            got = list(mod.check(page, conf))
+                            found += [s for f in got if not isinstance(f, Metrics)
+                                      and (s := stamp(f, rid, config, src.url))]
+                            for m in got:
+                                if isinstance(m, Metrics):
+                                    metrics.update(m)
                         else:
                             tables[rid] = mod.collect(page, conf)
                     except Exception as e:  # noqa: BLE001 - one rule's bug must not cost the run
@@ -148,7 +153,7 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
         f = Finding("", "", src.path, p.line, None, p.message)
         found += [s for s in [stamp(f, p.rule, config, src.url)] if s]
     info = PageInfo(src.path, page.title if page.source else None,
-                    page.lang if page.source else None, page.encoding, dict(page.metrics),
+                    page.lang if page.source else None, page.encoding, metrics,
                     src.url, seconds=time.perf_counter() - started,
                     fetch=src.response.as_dict() if getattr(src, "response", None) else None)
     return PageResult(src.url, info, found, tables, sups, frozenset(facts))

@@ -3,7 +3,9 @@
 A rule module declares:
 
     ID        kebab-case id, part of the public interface
-    SCOPE     "page": check(page, conf) yields findings for one parsed page;
+    SCOPE     "page": check(page, conf) yields findings for one parsed page (and may
+                      yield a qa.findings.Metrics: what it measured, for the page's
+                      PageInfo.metrics in the report);
               "site": collect(page, conf) returns a small picklable table per page and
                       check_site(site, tables, conf) yields findings once all pages are
                       parsed (tables: {page url: table});

