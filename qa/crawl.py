@@ -29,9 +29,11 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 from qa import fetch
 from qa.fetch import Credentials, shown
-from qa.sources import Fetched, Site, Source, Target, Unreadable, _backslashes, clean, printable
+from qa.sources import (RESOLVED_MAX, Fetched, Site, Source, Target, Unreadable, _backslashes,
+                        clean, printable)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+_UNSET = object()
 DEFAULT_IGNORED_PARAMS = ("utm_*", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga")
 ROBOTS_AGENT = "qa-linter"
 
@@ -103,12 +105,16 @@ class HttpSource(Source):
     content_type: str | None = None
     problem: str | None = None          # why it cannot be read (too big, HTTP 500...)
     response: Response | None = None
+    offset: int = 0                     # where its body is in the spool file
+    length: int = 0
 
     def read(self, max_bytes: int = 10 * 1024 * 1024, site: "Site | None" = None) -> Fetched:
         if self.problem:
             raise Unreadable(self.problem)
         try:
-            data = self.file.read_bytes()
+            with open(self.file, "rb") as f:
+                f.seek(self.offset)
+                data = f.read(self.length)
         except OSError as e:
             raise Unreadable(f"page could not be read from the crawl's spool: {e.strerror or e}") from None
         if len(data) > max_bytes:
@@ -154,9 +160,27 @@ class HttpSite(Site):
         return normalize(url, self.options)
 
     def resolve(self, page_url: str, ref: str) -> Target:
-        ref = _backslashes(ref.strip())
+        ref = ref.strip()
+        if ref[:1] == "#":                  # this very page (already where redirects end)
+            return Target("page", self.aliases.get(page_url, page_url), None,
+                          unquote(ref[1:]), requested=page_url)
+        # cached by folder and reference without its fragment, as for a folder's site
+        path, hash_, fragment = ref.partition("#")
+        base = self.full(page_url)
+        key = (base if path[:1] in ("?", "") else base[:base.rfind("/") + 1], path)
+        t = self._resolved.get(key)
+        if t is None:
+            if len(self._resolved) >= RESOLVED_MAX:
+                self._resolved.clear()
+            t = self._resolved[key] = self._resolve_url(base, path)
+        if t.kind != "page":
+            return t
+        return Target("page", t.url, None, unquote(fragment) if hash_ else None, t.requested)
+
+    def _resolve_url(self, base: str, ref: str) -> Target:
+        ref = _backslashes(ref)
         try:
-            joined = urljoin(self.full(page_url), ref)
+            joined = urljoin(base, ref)
             parts = urlsplit(joined)
             parts.port
         except ValueError as e:
@@ -166,14 +190,13 @@ class HttpSite(Site):
             return Target("special")
         if parts.netloc.lower() not in self.hosts:
             return Target("external")
-        fragment = unquote(parts.fragment) if "#" in ref else None
         norm = self.normalize(joined)
         if norm is None:
             return Target("external")
         k = self.key(norm)
         answer = self.answers.get(k)
         final = answer.final if answer is not None and answer.ok and not answer.left else k
-        return Target("page", self.aliases.get(final, final), None, fragment, requested=k)
+        return Target("page", self.aliases.get(final, final), None, None, requested=k)
 
     def exists(self, target: Target) -> bool:
         answer = self.answers.get(target.requested or target.url)
@@ -311,6 +334,7 @@ class _Crawler:
         self.queue: deque[tuple[str, int]] = deque()
         self.gate = fetch.HostGate(options.per_host)
         self.digests: dict[str, bytes] = {}
+        self.joined: dict[tuple[str, str], str | None] = {}    # (folder, ref) -> address
 
     def notes(self) -> list[str]:
         out = list(self.robots_notes)
@@ -350,6 +374,11 @@ class _Crawler:
         self.queue.append((url, depth))
 
     async def run(self, seeds: list[str]) -> None:
+        self.spool_file = self.spool / "pages"
+        with open(self.spool_file, "wb") as self.spooled:
+            await self._run(seeds)
+
+    async def _run(self, seeds: list[str]) -> None:
         async with fetch.client(self.options.per_host * max(len(self.site.hosts), 1),
                                 self.options.timeout) as http:
             self.http = http
@@ -459,12 +488,14 @@ class _Crawler:
                 return              # a broken link: the referring pages report it
             problem = f"the page could not be fetched: {ans.describe()}"
         shown_url = printable(shown(site.full(final)))
-        file = self.spool / f"{len(site.sources):07d}.html"
+        offset = length = 0
         if problem is None and ans.body is not None:
-            file.write_bytes(ans.body)
+            # one spool file for all pages, appended to: no file (and inode) a page
+            offset, length = self.spooled.tell(), len(ans.body)
+            self.spooled.write(ans.body)
             self.digests[final] = hashlib.sha256(ans.body).digest()
-        src = HttpSource(shown_url, file, final, content_type=ans.content_type,
-                         problem=problem, response=response)
+        src = HttpSource(shown_url, self.spool_file, final, content_type=ans.content_type,
+                         problem=problem, response=response, offset=offset, length=length)
         site.sources[final] = src
         if problem is None and ans.body is not None:
             self._follow(src, ans.body, final_norm, depth)
@@ -489,22 +520,36 @@ class _Crawler:
                 except ValueError:
                     pass
                 break
+        seen: set[str] = set()
+        folder = base[:base.rfind("/") + 1]
         for el, _noun, ref in references(page):
-            try:
-                target = urljoin(base, _backslashes(ref))
-            except ValueError:
+            ref = ref.split("#", 1)[0]          # a docs page links 200 times to one page
+            if ref in seen:
                 continue
-            parts = urlsplit(target)
-            if parts.scheme.lower() not in ("http", "https"):
-                continue
-            try:
-                if parts.netloc.lower() not in self.site.hosts:
-                    continue
-            except ValueError:
-                continue
-            n = normalize(target, self.options)
+            seen.add(ref)
+            # the same reference from the same folder is the same address: pages of a
+            # site share most of their links (the navigation), so each is worked out once
+            key = (base if ref[:1] in ("?", "") else folder, ref)
+            n = self.joined.get(key, _UNSET)
+            if n is _UNSET:
+                if len(self.joined) >= RESOLVED_MAX:
+                    self.joined.clear()
+                n = self.joined[key] = self._address(base, ref)
             if n is not None:
                 self._admit(n, depth + 1)
+
+    def _address(self, base: str, ref: str) -> str | None:
+        """The normalised address `ref` on a page at `base` names, if it is one of the
+        site's to fetch."""
+        try:
+            target = urljoin(base, _backslashes(ref))
+            parts = urlsplit(target)
+            if parts.scheme.lower() not in ("http", "https") or \
+                    parts.netloc.lower() not in self.site.hosts:
+                return None
+        except ValueError:
+            return None
+        return normalize(target, self.options)
 
 
 def options_from(config, starts: list[str] = ()) -> CrawlOptions:
