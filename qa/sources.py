@@ -18,7 +18,7 @@ from qa.page import Page, Problem, decode
 PAGE_SUFFIXES = (".html", ".htm")
 INDEX_NAMES = ("index.html", "index.htm")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-RESOLVED_MAX = 50_000        # resolutions a site keeps (see Site.resolve)
+RESOLVED_MAX = 10_000        # resolutions a site keeps (see Site.resolve): a folder's pages share theirs
 ASCII_WS = " \t\n\r\f"
 
 

@@ -36,12 +36,11 @@ def write_files(report, targets: list[tuple[str, Path]]) -> None:
     made: list[tuple[str, Path]] = []
     try:
         for name, path in targets:
-            text = render(name, report)
             fd, tmp = tempfile.mkstemp(prefix=f".qa-{path.name}.", suffix=".tmp",
                                        dir=path.parent or Path("."))
             made.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                writer(name).write(report, fh)      # straight into the file: no copy in memory
                 fh.flush()
                 os.fsync(fh.fileno())
             try:       # a new file gets the usual permissions, not mkstemp's 0600
