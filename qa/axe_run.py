@@ -1,7 +1,8 @@
 """What the browser run hands axe-core in the browser, and what it accepts back.
 
-The scripts: axe's run in the page's own world (the fallback), or in each frame's isolated
-world (axe.runPartial) and put together in the page's (axe.finishRun); both return axe's
+The scripts: axe's run in the page's own world (the fallback), or in isolated worlds: the
+whole run in the top frame's (axe.run) when it has no frames to check, else each frame's
+part (axe.runPartial) put together in the top frame's (axe.finishRun); all return axe's
 results with where the browser is, the page's HTTP status and the fragments the DOM has.
 `shape_problem` checks that what came back looks like axe-core's results before any of it
 reaches a finding.
@@ -71,6 +72,24 @@ if (typeof axe === 'undefined') { done({error: 'the axe script did not define ax
 axe.run(document, options).then(r => done(qaReport(r, fragments)),
                                 e => done({error: String(e && e.message || e)}));
 """
+# In the top frame's isolated world, after the axe script. A page with no frames for axe
+# to check is checked by axe.run there and then (iframes: false: no frame is asked over
+# postMessage), so only the results kept (resultTypes) leave the browser. Otherwise this
+# frame's part of the run (axe.runPartial, every element of every rule: passes and
+# inapplicable too, megabytes on a long page) stays in this world for FINISH, and only the
+# frames axe wants checked come back.
+TOP = """
+(async (options, fragments) => {
+  if (typeof axe === 'undefined') return {error: 'the axe script did not define axe'};
+""" + _REPORT + """
+  const frames = axe.utils.getFrameContexts(undefined, options)
+    .map(f => ({selector: f.frameSelector, context: f.frameContext}));
+  if (!frames.length)
+    return {report: qaReport(await axe.run(document, {...options, iframes: false}), fragments)};
+  globalThis.qaTopPartial = await axe.runPartial(document, options);
+  return {frames};
+})(%s, %s)
+"""
 # In a frame's isolated world, after the axe script: this frame's part of the run, and the
 # frames in it that axe wants checked (its order: finishRun expects them depth first).
 PARTIAL = """
@@ -82,11 +101,15 @@ PARTIAL = """
   return {partial: JSON.stringify(partial), frames};
 })(%s, %s)
 """
-# In the page's isolated world: the frames' parts put together (null: a frame not checked).
+# In the page's isolated world: the frames' parts put together (null: a frame not checked),
+# after the top frame's own, which TOP left there.
 FINISH = """
 (async (partials, options, fragments) => {
 """ + _REPORT + """
-  return qaReport(await axe.finishRun(partials, options), fragments);
+  const top = globalThis.qaTopPartial;
+  globalThis.qaTopPartial = undefined;
+  if (!top) return {error: "the top frame's part of the run was lost"};
+  return qaReport(await axe.finishRun([top, ...partials], options), fragments);
 })(%s, %s, %s)
 """
 AXE_INFO = """

@@ -35,7 +35,7 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 from qa import watchdog
-from qa.axe_run import AXE_INFO, FINISH, PARTIAL, RUN_AXE, printable, shape_problem
+from qa.axe_run import AXE_INFO, FINISH, PARTIAL, RUN_AXE, TOP, printable, shape_problem
 from qa.findings import Finding
 from qa.loopback import page_url, serve  # noqa: F401 - serve: part of this API
 from qa.page import Page
@@ -384,20 +384,26 @@ class Session:
         """axe.runPartial in each frame's isolated world, depth first (axe-core's order),
         then axe.finishRun in the page's: axe's own way to check frames without asking
         them by postMessage, which the page could answer. At most FRAME_LIMIT frames, and
-        none started once SPARE of the time is all that is left (for finishRun)."""
+        none started once SPARE of the time is all that is left (for finishRun). A page
+        with no frames to check gets axe.run in its isolated world in the same round trip
+        (TOP); a page with frames keeps its own part there for finishRun: neither ships
+        the top frame's partial results (every element, passes too) out and back."""
         from selenium.common.exceptions import WebDriverException
         top = self._cdp("Page.getFrameTree", deadline)["frameTree"]["frame"]["id"]
         soft = deadline - SPARE * self.opts.timeout
         opts_js = json.dumps(options)
         count = {"known": 0, "checked": 0, "failed": 0}
 
-        def visit(context: int, frame_context: Any, depth: int) -> list[str]:
-            out = self._evaluate(context, self.axe_source + "\n;" + PARTIAL % (
-                json.dumps(frame_context), opts_js), deadline)
-            if not isinstance(out, dict) or not isinstance(out.get("partial"), str) \
-                    or not isinstance(out.get("frames"), list):
-                raise _ScriptError(str(out.get("error") if isinstance(out, dict) else out))
-            partials = [out["partial"]]
+        def visit(context: int, frame_context: Any, depth: int, top: Any = None) -> list[str]:
+            if top is not None:        # the top frame: TOP ran there, its part stays there
+                out, partials = top, []
+            else:
+                out = self._evaluate(context, self.axe_source + "\n;" + PARTIAL % (
+                    json.dumps(frame_context), opts_js), deadline)
+                if not isinstance(out, dict) or not isinstance(out.get("partial"), str) \
+                        or not isinstance(out.get("frames"), list):
+                    raise _ScriptError(str(out.get("error") if isinstance(out, dict) else out))
+                partials = [out["partial"]]
             for f in out["frames"]:
                 count["known"] += 1
                 child = None
@@ -423,9 +429,17 @@ class Session:
             return partials
         try:
             world = self._world(top, deadline)
-            partials = visit(world, None, 0)
-            out = self._evaluate(world, FINISH % ("[" + ",".join(partials) + "]", opts_js,
-                                                   json.dumps(fragments)), deadline)
+            first = self._evaluate(world, self.axe_source + "\n;" + TOP % (
+                opts_js, json.dumps(fragments)), deadline)
+            if isinstance(first, dict) and "report" in first:     # no frames: axe.run
+                out = first["report"]
+            elif not isinstance(first, dict) or not isinstance(first.get("frames"), list) \
+                    or not first["frames"]:
+                raise _ScriptError(str(first.get("error") if isinstance(first, dict) else first))
+            else:
+                partials = visit(world, None, 0, top=first)
+                out = self._evaluate(world, FINISH % ("[" + ",".join(partials) + "]", opts_js,
+                                                       json.dumps(fragments)), deadline)
         except _ScriptError as e:
             return {"error": str(e)}
         if isinstance(out, dict):
