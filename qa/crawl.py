@@ -327,6 +327,7 @@ class _Crawler:
         self.disallowed = 0
         self.excluded = 0
         self.over_pages = 0
+        self.unseen = 0
         self.not_html: dict[str, int] = {}
         self.pages = 0
         self.fetched = 0
@@ -340,17 +341,21 @@ class _Crawler:
         out = list(self.robots_notes)
         n = self.options.max_pages
         if self.over_pages:
-            out.append(f"the crawl stopped at {n} page{'s' * (n != 1)} (max-pages); "
-                       f"{self.over_pages} more were found and only checked to answer")
+            out.append(f"the crawl stopped at {n} page{'s' * (n != 1)} (max-pages): "
+                       f"{self.over_pages} more HTML page{'s' * (self.over_pages != 1)} answered "
+                       "and were not checked (links to them still count as working)")
         if self.disallowed:
             out.append(f"{self.disallowed} address{'es' * (self.disallowed != 1)} not fetched: "
                        "robots.txt disallows them (--ignore-robots fetches them)")
         if self.excluded:
             out.append(f"{self.excluded} address{'es' * (self.excluded != 1)} not fetched: "
-                       "--exclude-url matches them")
+                       "--crawl-exclude (crawl.exclude) matches them")
         for path, extra in sorted(self.over_variants.items()):
             out.append(f'"{path}": more than {self.options.max_query_variants} addresses that '
                        f"differ only in their query; {extra} more not crawled (max-query-variants)")
+        if self.unseen:
+            out.append(f"{self.unseen} more addresses were found and not fetched: the crawl "
+                       f"keeps at most {len(self.seen)} (50 a page of max-pages)")
         if self.not_html:
             kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.not_html.items()))
             out.append(f"not checked as pages (not HTML): {kinds}")
@@ -369,7 +374,8 @@ class _Crawler:
                 return
             self.variants[path] = n + 1
         if len(self.seen) >= 50 * max(self.options.max_pages, 1) + 10_000:
-            return      # a bounded seen-set: no crawl holds more than this many addresses
+            self.unseen += 1    # a bounded seen-set: no crawl holds more addresses than this
+            return
         self.seen.add(url)
         self.queue.append((url, depth))
 
