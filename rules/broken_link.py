@@ -11,7 +11,11 @@ root (`/docs/*`); globs, or a regular expression when prefixed `re:`. A `<link>`
 head that no visitor follows (`rel="alternate"`, `author`, `rev="made"`: for feeds and
 robots) is at most a warning; stylesheets, icons, the manifest and preloads are not.
 Every broken reference names its cause (the missing file), so that 1,451 links to one
-missing file are one problem in the reports.
+missing file are one problem in the reports. On a running site (`qa check https://...`)
+the crawl's answer decides: 4xx and 5xx, a redirect loop or too many redirects are
+broken; a chain of two or more redirects is a warning (link to where it ends); a
+timeout, a reset connection, or 429/503 still after the retries is a warning that says
+which, since the next try may work.
 
 Bad:
     <!doctype html><html lang="en"><title>Clinics</title><main><h1>Clinics</h1>
