@@ -579,46 +579,25 @@ def sitemap_pages(options: CrawlOptions, starts: list[str] = ()) -> tuple[list[s
     """The page URLs the sitemaps in `options` list (files or URLs; indexes followed), and
     what was wrong with them (notes). Raises ValueError when a named sitemap cannot be
     read at all."""
-    import httpx
     from qa import sitemap
 
     def fetch_one(where: str) -> bytes:
         if not is_url(where):
             try:
                 with open(where, "rb") as f:
-                    data = f.read(sitemap.MAX_BYTES + 1)
+                    return f.read(sitemap.MAX_BYTES + 1)
             except OSError as e:
                 raise sitemap.SitemapError(f'sitemap "{where}" could not be read: {e.strerror or e}') from None
-            return data
         host = (urlsplit(where).netloc or "").lower()
         if hosts and host not in hosts:      # sitemaps.org: a sitemap lists its own site
             raise sitemap.SitemapError(f'sitemap "{shown(where)}" is on another host than the site; not read')
-        headers = {"User-Agent": fetch.USER_AGENT}
-        creds = options.creds
-        auth = None
-        if creds is not None and (urlsplit(where).netloc or "").lower() in creds.hosts:
-            headers.update(dict(creds.headers))
-            if creds.basic:
-                auth = httpx.BasicAuth(*creds.basic)
-        try:
-            with httpx.Client(timeout=options.timeout, follow_redirects=True, trust_env=False,
-                              max_redirects=fetch.MAX_REDIRECTS) as http:
-                # the raw bytes: a .xml.gz is decompressed (bounded) by the sitemap reader
-                with http.stream("GET", where, headers=headers, auth=auth) as r:
-                    if r.status_code >= 400:
-                        raise sitemap.SitemapError(
-                            f'sitemap "{shown(where)}" answered HTTP {r.status_code} {r.reason_phrase}')
-                    chunks, total = [], 0
-                    for chunk in r.iter_raw():
-                        total += len(chunk)
-                        if total > sitemap.MAX_BYTES:
-                            raise sitemap.SitemapError(f'sitemap "{shown(where)}" is over '
-                                                       f"{sitemap.MAX_BYTES // 1048576} MiB")
-                        chunks.append(chunk)
-                    return b"".join(chunks)
-        except httpx.HTTPError as e:
-            kind, words = fetch.failure(e, options.timeout)
-            raise sitemap.SitemapError(f'sitemap "{shown(where)}" could not be fetched: {words}') from None
+        ans = asyncio.run(_get_one(where, options, hosts, sitemap.MAX_BYTES))
+        if ans.error == "too-big":
+            raise sitemap.SitemapError(f'sitemap "{shown(where)}" is over '
+                                       f"{sitemap.MAX_BYTES // 1048576} MiB")
+        if not ans.ok or ans.body is None:
+            raise sitemap.SitemapError(f'sitemap "{shown(where)}" could not be fetched: {ans.describe()}')
+        return ans.body      # a .xml.gz is decompressed (bounded) by the sitemap reader
 
     hosts = {urlsplit(u).netloc.lower() for u in [*starts, *options.sitemaps] if is_url(u)}
     hosts |= set(options.allow_hosts)
@@ -632,3 +611,12 @@ def sitemap_pages(options: CrawlOptions, starts: list[str] = ()) -> tuple[list[s
         urls += found
         problems += notes
     return list(dict.fromkeys(urls)), problems
+
+
+async def _get_one(url: str, options: CrawlOptions, hosts: set[str], max_bytes: int):
+    """One GET as the crawl makes it (its credentials, redirects within `hosts`, limits)."""
+    async with fetch.client(1, options.timeout) as http:
+        return await fetch.get(http, url, creds=options.creds, max_bytes=max_bytes,
+                               follow=lambda u: not hosts or urlsplit(u).netloc.lower() in hosts,
+                               want_body=lambda ct: True, timeout=options.timeout,
+                               retries=options.retries)
