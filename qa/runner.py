@@ -176,7 +176,7 @@ def run(paths: list[str], config: Config | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         only: set[str] | None = None) -> Report:
     """Check `paths`; `progress(phase, done, total)` hears of each phase as it goes
-    ("pages", "links across pages", "browser"). With `only` (site urls), just those pages
+    ("crawl" for a running site, "pages", "external links", "links across pages", "browser"). With `only` (site urls), just those pages
     are checked, against the whole site (links into the others still resolve)."""
     config = config or Config.default()
     with contextlib.ExitStack() as stack:
