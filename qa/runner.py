@@ -175,9 +175,10 @@ def _check_many(batch: list) -> list[PageResult]:
 def run(paths: list[str], config: Config | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         only: set[str] | None = None) -> Report:
-    """Check `paths`; `progress(phase, done, total)` hears of each phase as it goes
-    ("crawl" for a running site, "pages", "external links", "links across pages", "browser"). With `only` (site urls), just those pages
-    are checked, against the whole site (links into the others still resolve)."""
+    """Check `paths` (files and folders, or the URLs of a running site); `progress(phase,
+    done, total)` hears of each phase as it goes ("crawl", "pages", "external links",
+    "links across pages", "browser"). With `only` (site urls), just those pages are
+    checked, against the whole site (links into the others still resolve)."""
     config = config or Config.default()
     with contextlib.ExitStack() as stack:
         from qa import crawl
