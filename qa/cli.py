@@ -45,9 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="gate only on findings not in this baseline; list the ones fixed since")
     g.add_argument("--update-baseline", action="store_true",
                    help="with --baseline: rewrite it without the fixed findings (never adds new ones)")
-    _crawl_options(c)
-    _external_options(c)
-    _browser_options(c)
+    _site_options(c)
     _start_options(c)
     b = sub.add_parser("baseline", help="record today's findings as the known ones",
                        description="Check the pages and write every finding into a baseline "
@@ -56,9 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     _run_options(b)
     b.add_argument("-o", "--output", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the baseline file (default {baseline.DEFAULT_FILE})")
-    _crawl_options(b)
-    _external_options(b)
-    _browser_options(b)
+    _site_options(b)
     r = sub.add_parser("review", help="mark findings as reviewed and fine, with a reason",
                        description="Mark heuristic and needs-review findings (alt text "
                                    "quality, reading level, axe's incomplete results) as reviewed "
@@ -70,9 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--by", help="who decided (default: git's user.name, or $USER)")
     r.add_argument("--baseline", metavar="FILE", default=baseline.DEFAULT_FILE,
                    help=f"the file to record it in (default {baseline.DEFAULT_FILE})")
-    _crawl_options(r)
-    _external_options(r)
-    _browser_options(r)
+    _site_options(r)
     r = sub.add_parser("report", help="render a saved JSON report again, in any format",
                        description="Render a report saved with --format json in other formats.")
     r.add_argument("report", metavar="REPORT.json")
@@ -114,6 +108,14 @@ def _run_options(c: argparse.ArgumentParser, paths: str = "+") -> None:
     c.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     c.add_argument("--progress", action="store_true",
                    help="progress as plain lines on stderr every few seconds (for CI logs)")
+
+
+def _site_options(c: argparse.ArgumentParser) -> None:
+    """What every command that checks pages takes besides _run_options: running sites,
+    external links, the browser."""
+    _crawl_options(c)
+    _external_options(c)
+    _browser_options(c)
 
 
 def _crawl_options(c: argparse.ArgumentParser) -> None:
@@ -406,8 +408,8 @@ def _crawl_config(args, cfg: qaconfig.Config) -> None:
         raise UsageError(f"{e.key.replace('crawl.', '--')}: {e.reason}") from None
     if args.header or args.cookie or args.auth_env:
         from urllib.parse import urlsplit
-        from qa import fetch
-        hosts = {urlsplit(p).netloc.lower() for p in args.paths if "://" in p}
+        from qa import crawl, fetch
+        hosts = {urlsplit(p).netloc.lower() for p in args.paths if crawl.is_url(p)}
         hosts |= {h.lower() for h in table.get("allow-hosts", [])}
         try:
             table["credentials"] = fetch.credentials(args.header, args.cookie, args.auth_env, hosts)
@@ -421,7 +423,8 @@ def _run(args, cfg: qaconfig.Config):
     if not args.paths and not cfg.crawl.get("sitemaps"):
         raise UsageError("name the files, folders or URL to check (or --sitemap)")
     only = None
-    if args.changed_since and any("://" in p for p in args.paths):
+    from qa import crawl
+    if args.changed_since and any(crawl.is_url(p) for p in args.paths):
         raise UsageError("--changed-since: git knows files, not a running site; check the "
                          "site's folder, or leave it out")
     if args.changed_since:
