@@ -174,10 +174,37 @@ def check_page(src: sources.Source, site: sources.Site, config: Config) -> PageR
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(site, config) -> None:
+def _worker_init(site, config, parent: int) -> None:
     """A --jobs worker gets the site and config once, not with every batch: a site's
-    tables (a crawl's answers, the resolutions made so far) are large on a big site."""
+    tables (a crawl's answers, the resolutions made so far) are large on a big site. It
+    ends itself when qa does: a killed qa (SIGKILL) must not leave workers waiting on
+    their queue for ever, nor the fork server they keep alive."""
     _WORKER["site"], _WORKER["config"] = site, config
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)        # readable once the process has ended (Linux 5.3)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        import select
+        select.select([fd], [], [])
+    else:
+        while os.getppid() != 1 and _alive(pid):
+            time.sleep(1)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _check_many(batch: list) -> list[PageResult]:
@@ -431,6 +458,7 @@ def _crash(rid: str, e: Exception) -> str:
 
 
 AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
+WORKER_PAGES = 512             # a worker is replaced by a fresh one after this many pages
 
 
 def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | None]:
@@ -458,6 +486,11 @@ def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | N
 
 
 def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[PageResult]:
+    """Check `srcs` in their order: in this process with one job, else in --jobs worker
+    processes (the default on a site of AUTO_JOBS_MIN_PAGES pages or more: the CPUs).
+    Workers are replaced by fresh ones every WORKER_PAGES pages each: memory the parser
+    leaves fragmented (freed, yet pinned by what later pages kept) goes with the
+    worker, so a worker on a site of 5,000 pages needs about what it needs on one of 500."""
     results: list[PageResult] = []
     jobs = config.jobs or (min(os.cpu_count() or 1, 256) if len(srcs) >= AUTO_JOBS_MIN_PAGES else 1)
     if jobs <= 1 or len(srcs) < 2:
@@ -470,13 +503,18 @@ def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[Pa
     size = max(1, min(32, len(srcs) // (jobs * 4) or 1))
     batches = [srcs[i:i + size] for i in range(0, len(srcs), size)]
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(site, config)) as pool:
-        for batch in pool.map(_check_many, batches):
-            results += batch          # map keeps input order: output identical to --jobs 1
-            done += len(batch)
-            if progress:
-                progress("pages", done, total)
+    ctx.set_forkserver_preload(["qa.runner"])       # workers start with qa imported
+    # fresh workers every WORKER_PAGES pages each: a pool per stretch of batches (the
+    # executor's own max_tasks_per_child can hang in Python 3.12: gh-115634)
+    step = max(1, WORKER_PAGES // size) * jobs
+    for first in range(0, len(batches), step):
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(site, config, os.getpid())) as pool:
+            for batch in pool.map(_check_many, batches[first:first + step]):
+                results += batch      # map keeps input order: output identical to --jobs 1
+                done += len(batch)
+                if progress:
+                    progress("pages", done, total)
     return results
 
 

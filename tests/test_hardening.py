@@ -73,6 +73,43 @@ def _big_site(root: Path, pages: int) -> Path:
     return root
 
 
+def _tagged(tag: str) -> list[int]:
+    """The processes whose environment holds `tag` (qa and every process it started)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        try:
+            if d.name.isdigit() and tag.encode() in (d / "environ").read_bytes():
+                pids.append(int(d.name))
+        except OSError:
+            pass
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_killed_run_leaves_no_worker_behind(tmp_path):
+    """kill -9 of qa with --jobs workers at work: the workers and their fork server end
+    too, instead of waiting on their queue for ever."""
+    site = _big_site(tmp_path / "site", 300)
+    tag = f"QA_TEST_KILL_{os.getpid()}_{time.monotonic_ns()}"
+    p = subprocess.Popen([sys.executable, "-m", "qa", "check", str(site), "--jobs", "2",
+                          "--no-config", "--no-progress", "--no-cache", "--format", "json"],
+                         env={**os.environ, "PYTHONPATH": str(ROOT), tag: "1"}, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_tagged(tag)) < 4 and time.monotonic() < deadline:     # qa, server, 2 workers
+        time.sleep(0.05)
+    assert len(_tagged(tag)) >= 4, "the workers never started"
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    deadline = time.monotonic() + 15
+    while _tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _tagged(tag)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes of the killed run left"
+
+
 def test_a_kill_at_any_moment_leaves_the_previous_report_or_the_new_one(tmp_path):
     """kill -9 a real qa process at moments spread over its run: report.json is always a
     whole report, the previous one or the new one, never cut short."""
