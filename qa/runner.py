@@ -458,7 +458,6 @@ def _crash(rid: str, e: Exception) -> str:
 
 
 AUTO_JOBS_MIN_PAGES = 64       # below this, starting worker processes costs more than it saves
-WORKER_PAGES = 512             # a worker is replaced by a fresh one after this many pages
 
 
 def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | None]:
@@ -486,11 +485,6 @@ def _check_all(srcs, site, config, progress) -> tuple[list[PageResult], dict | N
 
 
 def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[PageResult]:
-    """Check `srcs` in their order: in this process with one job, else in --jobs worker
-    processes (the default on a site of AUTO_JOBS_MIN_PAGES pages or more: the CPUs).
-    Workers are replaced by fresh ones every WORKER_PAGES pages each: memory the parser
-    leaves fragmented (freed, yet pinned by what later pages kept) goes with the
-    worker, so a worker on a site of 5,000 pages needs about what it needs on one of 500."""
     results: list[PageResult] = []
     jobs = config.jobs or (min(os.cpu_count() or 1, 256) if len(srcs) >= AUTO_JOBS_MIN_PAGES else 1)
     if jobs <= 1 or len(srcs) < 2:
@@ -504,17 +498,13 @@ def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[Pa
     batches = [srcs[i:i + size] for i in range(0, len(srcs), size)]
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["qa.runner"])       # workers start with qa imported
-    # fresh workers every WORKER_PAGES pages each: a pool per stretch of batches (the
-    # executor's own max_tasks_per_child can hang in Python 3.12: gh-115634)
-    step = max(1, WORKER_PAGES // size) * jobs
-    for first in range(0, len(batches), step):
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(site, config, os.getpid())) as pool:
-            for batch in pool.map(_check_many, batches[first:first + step]):
-                results += batch      # map keeps input order: output identical to --jobs 1
-                done += len(batch)
-                if progress:
-                    progress("pages", done, total)
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
+                             initargs=(site, config, os.getpid())) as pool:
+        for batch in pool.map(_check_many, batches):
+            results += batch          # map keeps input order: output identical to --jobs 1
+            done += len(batch)
+            if progress:
+                progress("pages", done, total)
     return results
 
 

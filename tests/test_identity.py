@@ -148,32 +148,6 @@ def test_output_is_identical_for_every_number_of_jobs(tmp_path):
     assert outs[0] and all(d == untimed[0] for d in untimed)
 
 
-def test_fresh_workers_every_few_pages_change_nothing(tmp_path, monkeypatch):
-    # workers are replaced every WORKER_PAGES pages (memory the parser leaves fragmented
-    # goes with them), a batch at least: 80 pages in batches of 10, one batch a worker,
-    # take 4 pools of 2 workers
-    from qa import runner
-    from qa.config import Config
-    root = tmp_path / "big"
-    root.mkdir()
-    for i in range(80):
-        (root / f"p{i:02d}.html").write_text(BASE.format(sibling=f"ward {i}").replace(
-            "gone.html", f"p{(i + 1) % 90:02d}.html#x{i % 3}"))
-    pools = []
-    real = runner.ProcessPoolExecutor
-
-    def counted(*a, **k):
-        pools.append(1)
-        return real(*a, **k)
-    one = runner.run([str(root)], Config(jobs=1, cache_dir=None))
-    monkeypatch.setattr(runner, "WORKER_PAGES", 4)
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", counted)
-    two = runner.run([str(root)], Config(jobs=2, cache_dir=None))
-    assert len(pools) == 4
-    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
-    assert [p.url for p in one.pages] == [p.url for p in two.pages]
-
-
 def test_progress_lines_for_ci_logs_name_every_phase(tmp_path):
     root = site(tmp_path, BASE.format(sibling="cancer"))
     r = qa("check", root, "--no-config", "--progress", "-o", tmp_path / "r.txt")
