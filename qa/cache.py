@@ -43,9 +43,11 @@ def _code_stamp() -> str:
 
 
 def config_stamp(config: Any) -> str:
-    """What of the config can change a page's findings (not jobs, browser, external
-    links, which are joined after the pages, or caching)."""
-    static = replace(config, jobs=None, browser={}, external={}, cache_dir=None, source=None)
+    """What of the config can change a page's result: not jobs, browser, caching, or
+    the options of external links, which are checked after the pages; but whether they
+    are checked at all, since a page records its links to other sites only then."""
+    static = replace(config, jobs=None, browser={}, cache_dir=None, source=None,
+                     external={"enabled": bool(config.external.get("enabled"))})
     return repr(static)
 
 

@@ -234,6 +234,7 @@ def run(paths: list[str], config: Config | None = None,
             if missing:
                 raise UsageError("; ".join(f"{p}: {why}" for p, why in missing))
             notes = [f"skipped {p}: {why}" for p, why in site.skipped]
+        site.checks_external = bool(config.external.get("enabled"))
         return _run(paths, srcs, site, notes, config, progress, only)
 
 

@@ -119,6 +119,10 @@ class Site:
     # external links' results (qa.external.ExternalRun), set by the engine before the site
     # rules run when --check-external is on; None: not checked (rules never fetch)
     external: object | None = field(default=None, repr=False, compare=False)
+    # will the run check external links over the network (--check-external)? Set by the
+    # engine before the pages are checked: without it, links to other sites are not
+    # worth recording (3 MB a copy of python3.11-doc, kept until the report)
+    checks_external: bool = field(default=False, repr=False, compare=False)
 
     # resolutions and file checks already made: a site's pages share most of their links
     _resolved: dict = field(default_factory=dict, repr=False, compare=False)

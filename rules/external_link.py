@@ -55,7 +55,8 @@ _MAILTO_TAGS = ("a", "area")
 
 def collect(page, conf) -> dict:
     """This page's external links (their place among the page's references, for placing
-    a finding later) and its email and phone links' findings, settled here."""
+    a finding later), when the run checks them, and its email and phone links' findings,
+    settled here."""
     table: dict = {"path": page.path, "url": page.url, "links": [], "findings": []}
     base = document_base(page)
     remote = _remote_base(page) if base is None else None
@@ -72,6 +73,8 @@ def collect(page, conf) -> dict:
                     table["findings"].append(page.finding(
                         el, f'{what} "{shorten(ref, 100)}" {problem}', subject=ref))
             continue
+        if page.site is None or not page.site.checks_external:
+            continue                           # recorded only to be checked (--check-external)
         if remote is not None:                 # <base href="https://...">: all of it is
             url = urljoin(remote, ref)         # on the other site
             if urlsplit(url).scheme.lower() not in ("http", "https"):

@@ -393,6 +393,30 @@ def test_cache_is_reused_across_runs_and_max_age_0_refetches(server, tmp_path, f
     assert {e[1] for e in server.log[n + 1:]} == {"/ok", "/gone", "/busy"}
 
 
+def test_links_are_recorded_only_to_be_checked_and_a_warm_cache_still_checks_them(
+        server, tmp_path, fast):
+    # a page keeps its links to other sites only when the run checks them (memory on a
+    # big site); a page result cached by a run without --check-external lacks them, so
+    # the cache must not give it to a run with it
+    from qa import sources
+    from qa.runner import check_page
+    gone = server.route("/gone", Reply(404))
+    site = page(tmp_path, gone, "mailto:nobody")
+    srcs, pages, _ = sources.discover([str(site)])
+    assert check_page(srcs[0], pages, from_dict({})).tables["external-link"]["links"] == []
+    pages.checks_external = True
+    [link] = check_page(srcs[0], pages, from_dict({})).tables["external-link"]["links"]
+    assert link["url"] == gone
+    cache = tmp_path / "cache"
+    cold = from_dict({})
+    cold.cache_dir = str(cache)
+    assert [f.subject for f in run([str(site)], cold).findings] == ["mailto:nobody"]
+    found, report = check(site, cache)
+    assert report.meta["cache"]["from_cache"] == 0
+    assert sorted(f.subject for f in found) == [gone, "mailto:nobody"]
+    assert check(site, cache)[1].meta["cache"]["from_cache"] == 1     # its own entry
+
+
 def test_a_corrupt_cache_file_is_ignored_and_replaced(server, tmp_path, fast):
     ok = server.route("/ok", Reply(200))
     cache = tmp_path / "cache"
