@@ -248,6 +248,8 @@ def choose_language(stated: str | None, sample: str) -> tuple[str | None, str | 
     something else while it has English's commonest words."""
     english = language.is_plainly_english(sample)
     if stated is None:
+        if english and looks_latin(sample):
+            return "en", "missing", None         # the model is not even loaded
         guess = language.identify(sample)
         if guess is not None and (guess.lang != "en" or english or guess.confidence >= 0.99):
             return guess.lang, "missing", guess

@@ -644,6 +644,26 @@ def test_spanish_page_without_lang_is_scored_as_spanish_and_says_lang_is_missing
     assert page.metrics["lang_identified"] == "es" and page.metrics["lang_assumed"] is True
 
 
+def test_english_text_without_lang_is_english_without_the_language_model(tmp_path):
+    # plainly English (a fifth of its words among English's commonest): the model, half
+    # a second to load and 2 ms a page on postgresql-doc-15, is not asked
+    hard = ("The committee considered the administrative implications of the proposed "
+            "reorganisation, which would substantially complicate the existing arrangements "
+            "that the departments have developed over many years of cooperation. ") * 6
+    (tmp_path / "p.html").write_text("<!doctype html><html><title>Wards</title><main>"
+                                     f"<h1>Wards</h1><p>{hard}</p></main></html>")
+    code = ("import sys, json; from qa.runner import run; r = run([sys.argv[1]]); "
+            "print(json.dumps([sorted(f.message for f in r.findings if f.rule == 'reading-level'),"
+            " 'py3langid' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.html")],
+                         capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+                         timeout=120)
+    import json
+    messages, loaded = json.loads(out.stdout)
+    [message] = messages
+    assert message.endswith("no lang attribute, the text reads as English)") and not loaded
+
+
 def test_french_page_declared_english_is_scored_as_french_and_says_lang_is_wrong():
     page = fixture_page("fr-lang-en.html")
     [f] = run(page)
