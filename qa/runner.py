@@ -498,7 +498,6 @@ def _check_fresh(srcs, site, config, progress, done: int, total: int) -> list[Pa
     size = max(1, min(32, len(srcs) // (jobs * 4) or 1))
     batches = [srcs[i:i + size] for i in range(0, len(srcs), size)]
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["qa.runner"])       # workers start with qa imported
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(site, config, os.getpid())) as pool:
         for batch in pool.map(_check_many, batches):
