@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import REPO, BenchError, Run, count_pages, run_once  # noqa: E402
-from bench_peers import install_npm, netns_prefix, version_of  # noqa: E402
+from bench_peers import checked_args, fmt, install_npm, netns_prefix, version_of  # noqa: E402
 
 DEFAULT_CORPORA = {
     "postgresql-doc-15": Path("/tmp/lead/pg"),     # cp -rL /usr/share/doc/postgresql-doc-15/html
@@ -273,12 +273,12 @@ def folder_findings(python: str, corpus: Path, out: Path) -> dict:
 
 def compare_broken(crawl: Path, folder: Path) -> list[str]:
     """(rule, page, subject) told by one of qa's two reports and not by the other."""
-    def keys(p: Path, strip: str) -> set:
+    def keys(p: Path) -> set:
         with open(p, encoding="utf-8") as fh:
             fs = json.load(fh)["findings"]
-        return {(f["rule"], f["page"].removeprefix(strip), f.get("subject"))
+        return {(f["rule"], f["page"], f.get("subject"))
                 for f in fs if f["rule"] in ("broken-link", "broken-anchor")}
-    a, b = keys(crawl, ""), keys(folder, "")
+    a, b = keys(crawl), keys(folder)
     lines = [f"crawl only: {k}" for k in sorted(a - b)[:10]]
     lines += [f"folder only: {k}" for k in sorted(b - a)[:10]]
     if len(a - b) > 10 or len(b - a) > 10:
@@ -287,10 +287,6 @@ def compare_broken(crawl: Path, folder: Path) -> list[str]:
 
 
 # ---- output ---------------------------------------------------------------------------
-
-def fmt(x, spec: str = ",") -> str:
-    return "-" if x is None else format(x, spec)
-
 
 def markdown(cells: list[Cell], corpora, facts: dict) -> str:
     lines = []
@@ -317,7 +313,8 @@ def markdown(cells: list[Cell], corpora, facts: dict) -> str:
                 f"| {LABELS[tool]} | {r.seconds:.2f} | {c.median:.2f} | {fmt(pps, '.0f')} "
                 f"| {fmt(r.seconds / lk_best if lk_best else None, '.2f')} "
                 f"| {r.cpu_seconds:.2f} | {r.max_rss_mib:.0f} | {r.tree_pss_mib:.0f} "
-                f"| {fmt(c.pages)} | {fmt(c.links)} | {fmt(c.fragments)} | {fmt(c.findings)} |")
+                f"| {fmt(c.pages, ',')} | {fmt(c.links, ',')} | {fmt(c.fragments, ',')} "
+                f"| {fmt(c.findings, ',')} |")
         lines.append("")
         for tool in TOOLS:
             c = row.get(tool)
@@ -360,12 +357,7 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=900, metavar="SECONDS",
                    help="per run (default 900)")
     p.add_argument("--json", action="store_true", help="also print the cells as JSON")
-    args = p.parse_args(argv)
-    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    bad = [t for t in args.tools if t not in TOOLS]
-    if bad or args.repeat < 1:
-        p.error(f"unknown tool(s): {', '.join(bad)}" if bad else "--repeat takes 1 or more")
-    return args
+    return checked_args(p, argv, TOOLS)
 
 
 def main(argv=None) -> int:

@@ -269,9 +269,15 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=900, metavar="SECONDS",
                    help="per run (default 900)")
     p.add_argument("--json", action="store_true", help="also print the cells as JSON")
+    return checked_args(p, argv, TOOLS)
+
+
+def checked_args(p: argparse.ArgumentParser, argv, tools) -> argparse.Namespace:
+    """`p`'s arguments, with --tools split into a list of known tools and --repeat at
+    least 1 (bench_crawl.py's too)."""
     args = p.parse_args(argv)
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
-    bad = [t for t in args.tools if t not in TOOLS]
+    bad = [t for t in args.tools if t not in tools]
     if bad or args.repeat < 1:
         p.error(f"unknown tool(s): {', '.join(bad)}" if bad else "--repeat takes 1 or more")
     return args
