@@ -195,8 +195,8 @@ def _end_with(pid: int) -> None:
     if fd is not None:
         import select
         select.select([fd], [], [])
-    else:
-        while os.getppid() != 1 and _alive(pid):
+    else:                              # (the worker's parent is the fork server, which
+        while _alive(pid):             # lives as long as its workers: qa's pid it is)
             time.sleep(1)
     os._exit(1)
 
